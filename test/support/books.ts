@@ -1,0 +1,87 @@
+// Builders for small books in tests: a market at a fixed time and instruments whose numbers are easy to
+// derive by hand.
+import { loadBook, type BookInput, type InstrumentInput, type ResolvedBook } from '../../src/core/index.js';
+
+export const AS_OF = Date.UTC(2024, 0, 1);
+export const DAY = 86_400_000;
+
+export const BTC_PERP_LINEAR: InstrumentInput = {
+  id: 'BTCUSDT',
+  kind: 'perpetual',
+  underlying: 'BTC',
+  quote: 'USDT',
+  contractSize: 1,
+};
+export const BTC_PERP_INVERSE: InstrumentInput = {
+  id: 'BTC-PERPETUAL',
+  kind: 'perpetual',
+  underlying: 'BTC',
+  quote: 'USD',
+  settlement: 'inverse',
+  contractSize: 10,
+};
+export const ETH_PERP_LINEAR: InstrumentInput = {
+  id: 'ETHUSDT',
+  kind: 'perpetual',
+  underlying: 'ETH',
+  quote: 'USDT',
+  contractSize: 1,
+};
+export const BTC_SPOT: InstrumentInput = { id: 'BTC/USDT', kind: 'spot', underlying: 'BTC', quote: 'USDT' };
+
+/** Returns a European BTC option expiring `days` after AS_OF. */
+export function btcOption(
+  id: string,
+  strike: number,
+  optionType: 'call' | 'put',
+  days = 30,
+  settlement: 'linear' | 'inverse' = 'linear',
+): InstrumentInput {
+  return {
+    id,
+    kind: 'option',
+    underlying: 'BTC',
+    quote: settlement === 'inverse' ? 'USD' : 'USDC',
+    settlement,
+    expiry: AS_OF + days * DAY,
+    strike,
+    optionType,
+    contractSize: 1,
+  };
+}
+
+/** Returns a book input with sensible defaults around the given parts. */
+export function bookInput(parts: Partial<BookInput> & Pick<BookInput, 'accounts'>): BookInput {
+  return {
+    reportingCurrency: 'USD',
+    instruments: [BTC_PERP_LINEAR, BTC_PERP_INVERSE, ETH_PERP_LINEAR, BTC_SPOT],
+    ...parts,
+    market: parts.market ?? {
+      asOf: AS_OF,
+      prices: { BTC: 40_000, ETH: 2_000, USDT: 1, USDC: 1 },
+      instruments: {},
+    },
+  };
+}
+
+/** Returns a resolved book from an input object (through the same path as files: JSON text). */
+export function resolve(input: BookInput): ResolvedBook {
+  return loadBook(JSON.stringify(input));
+}
+
+/** Asserts no number anywhere in a value is NaN or infinite; returns the path of the first that is. */
+export function firstNonFinite(value: unknown, path = '$'): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const p = firstNonFinite(value[i], `${path}[${i}]`);
+      if (p) return p;
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const p = firstNonFinite(v, `${path}.${k}`);
+      if (p) return p;
+    }
+  }
+  return undefined;
+}
