@@ -1,0 +1,2 @@
+export * from './collateral.js';
+export * from './tree.js';

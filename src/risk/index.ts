@@ -1,0 +1,3 @@
+export * from './rootFind.js';
+export * from './liquidation.js';
+export * from './greeks.js';
