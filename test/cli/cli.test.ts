@@ -1,14 +1,16 @@
 // The command line as a user runs it: real processes, real files, exit codes and output shapes.
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MarginReport } from '../../src/report/index.js';
 import { firstNonFinite } from '../support/books.js';
 
 const EXAMPLE = 'examples/fund.book.yaml';
+const scratch = mkdtempSync(join(tmpdir(), 'unimargin-cli-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
 
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
@@ -114,8 +116,7 @@ describe('unimargin validate and errors', () => {
   });
 
   it('exits 2 and lists every problem with its path, computing nothing', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'unimargin-'));
-    const path = join(dir, 'bad.json');
+    const path = join(scratch, 'bad.json');
     writeFileSync(
       path,
       JSON.stringify({
@@ -135,8 +136,7 @@ describe('unimargin validate and errors', () => {
 
   it('exits 2 for a missing file and for syntax errors', () => {
     assert.equal(cli('report', 'no-such-file.yaml').status, 2);
-    const dir = mkdtempSync(join(tmpdir(), 'unimargin-'));
-    const path = join(dir, 'broken.json');
+    const path = join(scratch, 'broken.json');
     writeFileSync(path, '{ "accounts": [ }');
     const r = cli('validate', path);
     assert.equal(r.status, 2);
