@@ -1,9 +1,10 @@
 import type { OffsetPolicy, ResolvedAccount, ResolvedBook } from '../core/index.js';
 import {
   accountExposure,
+  checkRulebooks,
   gridModel,
-  marginModels,
   mergeExposures,
+  modelFor,
   splitExposure,
   type Exposure,
   type MarginResult,
@@ -63,7 +64,7 @@ interface GroupState {
 }
 
 function ownMargin(account: ResolvedAccount, exposure: Exposure, ctx: RiskContext, policy: OffsetPolicy) {
-  const model = marginModels[account.model];
+  const model = modelFor(account);
   const ownResult = model(exposure, ctx, account.parameters);
   const ownParts = splitExposure(exposure)
     .map((part) => model(part, ctx, account.parameters))
@@ -94,6 +95,7 @@ export function evaluateMargins(
   options: { policy?: OffsetPolicy; root?: string; context?: RiskContext } = {},
 ): Map<string, NodeMargin> {
   const policy = options.policy ?? book.offset;
+  checkRulebooks(book);
   const ctx = options.context ?? createRiskContext(view);
   const nodes = new Map<string, NodeMargin>();
   const groupsOf = new Map<string, Map<string, GroupState>>();
@@ -103,7 +105,7 @@ export function evaluateMargins(
     const exposure = accountExposure(account, view);
     exposures.set(id, exposure);
     const { ownResult, ownParts, own } = ownMargin(account, exposure, ctx, policy);
-    const collateral = collateralLines(exposure, view, account.parameters, account.model);
+    const collateral = collateralLines(exposure, view, account.parameters, account.rulebook === undefined ? account.model : 'standard');
     const ownEquity = equityOf(collateral);
     // Gather the children's groups and this account's own part, by netting key.
     const parts = new Map<string, { margin: Amounts; accounts: string[]; count: number }>();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { assetCode, instrumentSchema } from './instrument.js';
 import { marketSchema } from './market.js';
-import { decimal, positiveDecimal } from './numbers.js';
+import { decimal, nonNegativeDecimal, positiveDecimal } from './numbers.js';
 import { modelParametersSchema } from './parameters.js';
 
 const accountId = z
@@ -14,6 +14,12 @@ export const positionSchema = z.strictObject({
   quantity: decimal,
   /** Average entry price in quote per underlying (futures and perpetuals); premium for options. */
   entryPrice: positiveDecimal.optional(),
+  /** Leverage chosen for this position (venues that set leverage per symbol). */
+  leverage: positiveDecimal.optional(),
+  /** Collateral assigned to this position in isolated mode (settlement asset); absent means cross. */
+  isolatedMargin: nonNegativeDecimal.optional(),
+  /** Hedge-mode side on venues that keep long and short legs apart; `both` is one-way mode. */
+  positionSide: z.enum(['long', 'short', 'both']).optional(),
 });
 
 export const balanceSchema = z.strictObject({
@@ -33,6 +39,13 @@ export const accountSchema = z.strictObject({
   /** The venue's margin mode, as the venue names it (cross, isolated, portfolio); informational here. */
   mode: z.string().optional(),
   model: marginModelName.optional(),
+  /** A venue rulebook by versioned id (e.g. `binance-usdm@2024-10`); when set it margins the account. */
+  rulebook: z
+    .string()
+    .regex(/^[a-z0-9-]+@[0-9]{4}-[0-9]{2}(-[0-9]{2})?$/, {
+      message: 'rulebook ids look like venue-product@YYYY-MM',
+    })
+    .optional(),
   parameters: modelParametersSchema.optional(),
   balances: z.array(balanceSchema).default([]),
   positions: z.array(positionSchema).default([]),

@@ -84,6 +84,8 @@ export interface ModelParameters {
   collateral: CollateralParameters;
   scenarios: ScenarioParameters;
   underlyings: Record<string, ScenarioParameters>;
+  /** Raw parameters for the account's rulebook, validated by the rulebook. */
+  rulebook: Record<string, unknown>;
 }
 
 /** Default scenario set: 47 regular moves of ±15% in steps of R/23, two extremes, three vol states = 147. */
@@ -139,4 +141,5 @@ export const DEFAULT_PARAMETERS: ModelParameters = {
   collateral: DEFAULT_COLLATERAL,
   scenarios: DEFAULT_SCENARIOS,
   underlyings: {},
+  rulebook: {},
 };

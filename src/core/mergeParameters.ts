@@ -66,5 +66,6 @@ export function mergeParameters(
     collateral: { ...base.collateral, ...defined(collateralRest), haircuts },
     scenarios,
     underlyings,
+    rulebook: { ...base.rulebook, ...(over.rulebook ?? {}) },
   };
 }

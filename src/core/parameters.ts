@@ -108,6 +108,8 @@ export const modelParametersSchema = z.strictObject({
   scenarios: scenarioParametersSchema.optional(),
   /** Per-underlying scenario overrides. */
   underlyings: z.record(assetCode, scenarioParametersSchema).optional(),
+  /** Parameters of the account's venue rulebook; the rulebook validates them (its own schema). */
+  rulebook: z.record(z.string(), z.unknown()).optional(),
 });
 
 export type ModelParametersInput = z.input<typeof modelParametersSchema>;

@@ -10,6 +10,9 @@ export interface ResolvedPosition {
   instrument: Instrument;
   quantity: number;
   entryPrice: number | undefined;
+  leverage?: number | undefined;
+  isolatedMargin?: number | undefined;
+  positionSide?: 'long' | 'short' | 'both' | undefined;
 }
 
 export interface ResolvedAccount {
@@ -20,6 +23,8 @@ export interface ResolvedAccount {
   venue: string | undefined;
   mode: string | undefined;
   model: MarginModelName;
+  /** Versioned venue rulebook id, when the account is margined by one. */
+  rulebook: string | undefined;
   parameters: ModelParameters;
   balances: Balance[];
   positions: ResolvedPosition[];
@@ -209,6 +214,7 @@ function resolveAccount(
     venue: account.venue,
     mode: account.mode,
     model: account.model ?? book.model,
+    rulebook: account.rulebook,
     parameters: mergeParameters(bookParameters, account.parameters),
     balances: account.balances,
     positions: account.positions.flatMap((p) => {

@@ -1,4 +1,4 @@
-import type { MarginModelName, ModelParameters } from '../core/index.js';
+import type { ModelParameters } from '../core/index.js';
 import type { RiskContext } from '../scenarios/index.js';
 import type { Exposure } from './exposure.js';
 
@@ -26,7 +26,8 @@ export interface Contribution {
 
 /** The small, uniform result of every margin model: requirements in the reporting currency and their parts. */
 export interface MarginResult {
-  model: MarginModelName;
+  /** The model or rulebook that produced the result: grid, standard, cross, or a rulebook id. */
+  model: string;
   im: number;
   mm: number;
   components: MarginComponent[];

@@ -129,7 +129,7 @@ export function buildReport(book: ResolvedBook, options: ReportOptions = {}): Ma
       ...(a.name === undefined ? {} : { name: a.name }),
       ...(a.venue === undefined ? {} : { venue: a.venue }),
       ...(a.mode === undefined ? {} : { mode: a.mode }),
-      model: a.model,
+      model: a.rulebook ?? a.model,
       depth: depthOf(id),
       children: a.children,
       equity: node.equity,

@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { checkRulebooks } from '../../margin/index.js';
+import { readBook } from '../io.js';
+import { print } from '../program.js';
+
+/** Adds `validate`: check a book and list every problem with its path. */
+export function register(program: Command): void {
+  program
+    .command('validate')
+    .description('check a book and list every problem with its path')
+    .argument('<book>', 'book file (JSON or YAML)')
+    .action(async (path: string) => {
+      const book = await readBook(path);
+      checkRulebooks(book);
+      const positions = [...book.accounts.values()].reduce((a, acc) => a + acc.positions.length, 0);
+      print(
+        `${path}: valid (${book.accounts.size} accounts, ${book.instruments.size} instruments, ${positions} positions)`,
+      );
+    });
+}
