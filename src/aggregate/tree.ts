@@ -105,7 +105,12 @@ export function evaluateMargins(
     const exposure = accountExposure(account, view);
     exposures.set(id, exposure);
     const { ownResult, ownParts, own } = ownMargin(account, exposure, ctx, policy);
-    const collateral = collateralLines(exposure, view, account.parameters, account.rulebook === undefined ? account.model : 'standard');
+    const collateral = collateralLines(
+      exposure,
+      view,
+      account.parameters,
+      account.rulebook === undefined ? account.model : 'standard',
+    );
     const ownEquity = equityOf(collateral);
     // Gather the children's groups and this account's own part, by netting key.
     const parts = new Map<string, { margin: Amounts; accounts: string[]; count: number }>();

@@ -16,7 +16,11 @@ export function checkRulebooks(book: ResolvedBook): void {
   for (const account of book.accounts.values()) {
     if (account.rulebook !== undefined && !rulebooks.has(account.rulebook)) {
       const known = [...rulebooks.keys()].sort().join(', ');
-      issues.push({ path: `accounts.${account.id}.rulebook`, message: `unknown rulebook "${account.rulebook}"`, hint: known === '' ? 'no rulebooks are installed' : `known: ${known}` });
+      issues.push({
+        path: `accounts.${account.id}.rulebook`,
+        message: `unknown rulebook "${account.rulebook}"`,
+        hint: known === '' ? 'no rulebooks are installed' : `known: ${known}`,
+      });
     }
   }
   if (issues.length > 0) throw new InputError(issues);
