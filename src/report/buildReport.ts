@@ -1,8 +1,14 @@
 import type { OffsetPolicy, ResolvedBook } from '../core/index.js';
 import { evaluateMargins, type Amounts, type NodeMargin } from '../aggregate/index.js';
-import { isStable, type MarginComponent, type MarginResult } from '../margin/index.js';
+import {
+  isStable,
+  rulebooks,
+  type MarginComponent,
+  type MarginResult,
+  type VenueLiquidation,
+} from '../margin/index.js';
 import { exposedUnderlyings, liquidationPoints, underlyingRisk } from '../risk/index.js';
-import { createMarketView, createRiskContext } from '../scenarios/index.js';
+import { createMarketView, createRiskContext, type MarketView } from '../scenarios/index.js';
 import type { MarginReport, NodeExplain, NodeStatus, ReportComponent, ReportNode } from './types.js';
 
 /** Margin ratio at or above which a node is flagged as a warning (half its equity is maintenance). */
@@ -100,6 +106,13 @@ function explainOf(node: NodeMargin): NodeExplain {
   };
 }
 
+function venueLiquidationOf(node: NodeMargin, view: MarketView): { venueLiquidation?: VenueLiquidation[] } {
+  const id = node.account.rulebook;
+  const rulebook = id === undefined ? undefined : rulebooks.get(id);
+  if (rulebook?.liquidation === undefined) return {};
+  return { venueLiquidation: rulebook.liquidation(node.account, node.exposure, view) };
+}
+
 function subtreeIds(book: ResolvedBook, id: string): string[] {
   const account = book.accounts.get(id);
   return [id, ...(account?.children ?? []).flatMap((c) => subtreeIds(book, c))];
@@ -148,6 +161,7 @@ export function buildReport(book: ResolvedBook, options: ReportOptions = {}): Ma
         options.liquidation === false
           ? []
           : underlyings.flatMap((u) => liquidationPoints(book, id, u, view, policy)),
+      ...venueLiquidationOf(node, view),
       ...(options.explain === true ? { explain: explainOf(node) } : {}),
     });
   }

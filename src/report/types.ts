@@ -1,5 +1,5 @@
 import type { CollateralLine, Amounts } from '../aggregate/index.js';
-import type { Contribution } from '../margin/index.js';
+import type { Contribution, VenueLiquidation } from '../margin/index.js';
 import type { LiquidationPoint, UnderlyingRisk } from '../risk/index.js';
 
 export type NodeStatus = 'healthy' | 'warning' | 'marginCall' | 'liquidation';
@@ -56,6 +56,8 @@ export interface ReportNode {
   collateral: CollateralLine[];
   risk: UnderlyingRisk[];
   liquidation: LiquidationPoint[];
+  /** Liquidation prices as the account's venue rulebook computes them (rulebook accounts only). */
+  venueLiquidation?: VenueLiquidation[];
   explain?: NodeExplain;
 }
 

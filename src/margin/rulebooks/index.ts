@@ -2,7 +2,7 @@ import type { ResolvedBook } from '../../core/index.js';
 import { InputError, type InputIssue } from '../../core/index.js';
 import type { Rulebook } from './types.js';
 
-export type { Rulebook } from './types.js';
+export type { Rulebook, VenueLiquidation } from './types.js';
 
 // Every rulebook, one import per venue file. Add a rulebook by adding it to this list.
 const ALL: readonly Rulebook[] = [];

@@ -1,4 +1,22 @@
+import type { ResolvedAccount } from '../../core/index.js';
+import type { MarketView } from '../../scenarios/index.js';
+import type { Exposure } from '../exposure.js';
 import type { MarginModel } from '../types.js';
+
+/** A liquidation price as a venue computes it: per position (isolated) or per underlying (cross). */
+export interface VenueLiquidation {
+  underlying: string;
+  /** The position's instrument, for isolated positions and per-position closed forms. */
+  instrument?: string;
+  mode: 'cross' | 'isolated';
+  /** Mark or index price (quote per underlying) at which the venue liquidates; null when there is none. */
+  price: number | null;
+  /** Price at which the position's margin is exhausted, where the venue publishes one. */
+  bankruptcyPrice?: number | null;
+  /** How the price was found: the venue's closed form, or the general root-finder. */
+  method: 'closed-form' | 'root-finding';
+  detail?: Record<string, number | string>;
+}
 
 /**
  * One venue's published margin rules, frozen per version: parameters as data plus the rule functions that
@@ -15,4 +33,6 @@ export interface Rulebook {
   sources: string[];
   /** The account's requirement under the venue's rules; components name the venue rule each number follows. */
   margin: MarginModel;
+  /** Liquidation prices as the venue computes them (closed forms where it publishes one). */
+  liquidation?: (account: ResolvedAccount, exposure: Exposure, view: MarketView) => VenueLiquidation[];
 }
