@@ -4,7 +4,13 @@ import { readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
 const only = process.argv.slice(2);
-const files = only.length > 0 ? only : readdirSync('bench').filter((f) => f.endsWith('.bench.ts')).sort().map((f) => `bench/${f}`);
+const files =
+  only.length > 0
+    ? only
+    : readdirSync('bench')
+        .filter((f) => f.endsWith('.bench.ts'))
+        .sort()
+        .map((f) => `bench/${f}`);
 let failed = 0;
 for (const file of files) {
   console.log(`\n== ${file}`);
