@@ -221,7 +221,16 @@ function resolveAccount(
       const instrument = instruments.get(p.instrument);
       return instrument === undefined || p.quantity === 0
         ? []
-        : [{ instrument, quantity: p.quantity, entryPrice: p.entryPrice }];
+        : [
+            {
+              instrument,
+              quantity: p.quantity,
+              entryPrice: p.entryPrice,
+              leverage: p.leverage,
+              isolatedMargin: p.isolatedMargin,
+              positionSide: p.positionSide,
+            },
+          ];
     }),
   };
 }

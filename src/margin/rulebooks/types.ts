@@ -33,6 +33,11 @@ export interface Rulebook {
   sources: string[];
   /** The account's requirement under the venue's rules; components name the venue rule each number follows. */
   margin: MarginModel;
+  /**
+   * Checks an account against the rulebook before anything is computed (tables exist for every symbol,
+   * parameters valid); throws InputError with paths under `accounts.<id>`.
+   */
+  validate?: (account: ResolvedAccount) => void;
   /** Liquidation prices as the venue computes them (closed forms where it publishes one). */
   liquidation?: (account: ResolvedAccount, exposure: Exposure, view: MarketView) => VenueLiquidation[];
 }
