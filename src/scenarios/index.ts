@@ -3,3 +3,7 @@ export * from './valuation.js';
 export * from './volatility.js';
 export * from './scenarioSet.js';
 export * from './riskArray.js';
+export * from './priceSeries.js';
+export * from './volatilityPath.js';
+export * from './antiProcyclicality.js';
+export * from './shockRange.js';
