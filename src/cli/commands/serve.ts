@@ -1,0 +1,123 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { defaultConfig, type ServiceConfig } from '../../service/config.js';
+import { createService, type Service } from '../../service/service.js';
+import { parseNumber, print } from '../program.js';
+
+interface ServeOptions {
+  database?: string;
+  dbSchema?: string;
+  dataDir: string;
+  host: string;
+  port: number;
+  seed?: string | false;
+  logLevel: string;
+  rateLimit: number;
+  snapshotEvery: number;
+  alertWarning: number;
+  alertMarginCall: number;
+  alertLiquidation: number;
+  alertHysteresis: number;
+}
+
+const money = (n: number): string =>
+  n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+function configOf(opts: ServeOptions): ServiceConfig {
+  const base = defaultConfig();
+  const databaseUrl = opts.database ?? process.env.UNIMARGIN_DATABASE_URL;
+  return {
+    ...base,
+    store: databaseUrl
+      ? { databaseUrl, databaseSchema: opts.dbSchema ?? process.env.UNIMARGIN_DATABASE_SCHEMA }
+      : { dataDir: resolve(opts.dataDir) },
+    host: opts.host,
+    port: opts.port,
+    seedPath: opts.seed === false ? undefined : opts.seed === undefined ? base.seedPath : resolve(opts.seed),
+    adminKey: process.env.UNIMARGIN_ADMIN_KEY || undefined,
+    logLevel: opts.logLevel,
+    rateLimitMax: opts.rateLimit,
+    snapshotEvery: opts.snapshotEvery,
+    thresholds: {
+      warning: opts.alertWarning,
+      marginCall: opts.alertMarginCall,
+      liquidation: opts.alertLiquidation,
+      hysteresis: opts.alertHysteresis,
+    },
+  };
+}
+
+function announce(service: Service, url: string): void {
+  const { report } = service.ctx.recomputer.latest!;
+  const t = report.total;
+  print(`unimargin service on ${url} (store: ${service.ctx.store.kind})`);
+  print(`API docs: ${url}/docs · OpenAPI: ${url}/openapi.json`);
+  if (service.createdAdminKey !== undefined)
+    print(`admin API key (shown once, keep it): ${service.createdAdminKey}`);
+  service.ctx.log.info(
+    {
+      equity: t.equity,
+      im: t.im,
+      mm: t.mm,
+      capitalFreed: t.capitalFreed.im,
+      roots: report.nodes.filter((n) => n.parent === null).map((n) => n.id),
+    },
+    `margin: equity ${money(t.equity)}, IM ${money(t.im)}, MM ${money(t.mm)}, capital freed ${money(t.capitalFreed.im)} ${report.reportingCurrency}`,
+  );
+}
+
+function onSignals(service: Service, timeoutMs: number): void {
+  const stop = (signal: string): void => {
+    service.ctx.log.info({ signal }, 'shutting down: draining requests');
+    // A shutdown that hangs (a stuck client) must still end the process.
+    setTimeout(() => process.exit(1), timeoutMs).unref();
+    service
+      .close()
+      .then(() => {
+        service.ctx.log.info('stopped');
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        service.ctx.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+/** Adds `serve`: the HTTP and WebSocket service over the embedded store (or PostgreSQL). */
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('run the margin service: HTTP + WebSocket API, embedded store in --data-dir or PostgreSQL')
+    .option(
+      '--database <url>',
+      'PostgreSQL URL (postgres://...); default: the embedded store (or UNIMARGIN_DATABASE_URL)',
+    )
+    .option('--db-schema <name>', 'PostgreSQL schema for the tables (default public)')
+    .option('--data-dir <dir>', 'data directory of the embedded store', 'data')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <n>', 'port (0: any free port)', parseNumber, 8420)
+    .option('--seed <book>', 'book that seeds an empty store (default: the bundled example)')
+    .option('--no-seed', 'start an empty store with no accounts')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'info')
+    .option('--rate-limit <n>', 'requests per minute per key (0: off)', parseNumber, 6000)
+    .option('--snapshot-every <n>', 'events between state snapshots', parseNumber, 1000)
+    .option('--alert-warning <ratio>', 'MM/equity at which a warning is raised', parseNumber, 0.5)
+    .option('--alert-margin-call <ratio>', 'MM/equity at which a margin call is raised', parseNumber, 0.8)
+    .option('--alert-liquidation <ratio>', 'MM/equity at which liquidation is raised', parseNumber, 1)
+    .option(
+      '--alert-hysteresis <ratio>',
+      'how far below a threshold the ratio must fall to leave a level',
+      parseNumber,
+      0.05,
+    )
+    .action(async (opts: ServeOptions) => {
+      const config = configOf(opts);
+      const service = await createService(config);
+      onSignals(service, config.shutdownTimeoutMs);
+      const url = await service.listen();
+      announce(service, url);
+    });
+}

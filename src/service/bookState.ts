@@ -1,0 +1,140 @@
+// The service's in-memory state: reference data (settings, instruments, the account tree), the ledgers and the
+// market. It assembles the book the core models margin, and answers tree questions (who is under whom).
+import type { z } from 'zod';
+import {
+  accountSchema,
+  bookSchema,
+  resolveBook,
+  type Account,
+  type Book,
+  type Instrument,
+  type Market,
+  type ResolvedBook,
+} from '../core/index.js';
+import { cloneLedger, emptyLedger, type AccountLedger } from './ledger.js';
+
+/** Book-level settings: what a book holds besides instruments, accounts and the market. */
+export const bookSettingsSchema = bookSchema.pick({
+  name: true,
+  reportingCurrency: true,
+  offset: true,
+  model: true,
+  parameters: true,
+});
+
+export type BookSettings = z.output<typeof bookSettingsSchema>;
+
+/** An account's definition: everything but its balances and positions, which live in the ledger. */
+export const accountDefinitionSchema = accountSchema.omit({ balances: true, positions: true });
+export type AccountDefinition = Omit<Account, 'balances' | 'positions'>;
+
+/** State of the service; `version` grows with every change, so derived values can be cached by it. */
+export class BookState {
+  version = 0;
+  /** Id of the last event applied (0: none). */
+  lastEventId = 0;
+  readonly instruments = new Map<string, Instrument>();
+  readonly accounts = new Map<string, AccountDefinition>();
+  readonly ledgers = new Map<string, AccountLedger>();
+  private resolvedCache: { version: number; book: ResolvedBook } | undefined;
+
+  constructor(
+    public settings: BookSettings,
+    public market: Market,
+  ) {}
+
+  /** Marks the state changed. */
+  touch(): void {
+    this.version += 1;
+  }
+
+  /** Returns an account's ledger, creating an empty one for a known account. */
+  ledger(accountId: string): AccountLedger {
+    let l = this.ledgers.get(accountId);
+    if (l === undefined) {
+      l = emptyLedger();
+      this.ledgers.set(accountId, l);
+    }
+    return l;
+  }
+
+  /** Returns the book (zod output form) of the state, with ledgers overridden and extra instruments added. */
+  toBook(
+    overrides: ReadonlyMap<string, AccountLedger> = new Map(),
+    market: Market = this.market,
+    extraInstruments: readonly string[] = [],
+  ): Book {
+    const held = new Set<string>(extraInstruments);
+    const accounts = [...this.accounts.values()].map((def) => {
+      const l = overrides.get(def.id) ?? this.ledgers.get(def.id) ?? emptyLedger();
+      for (const id of l.positions.keys()) held.add(id);
+      return {
+        ...def,
+        balances: [...l.balances].map(([asset, amount]) => ({ asset, amount: Number(amount) })),
+        positions: [...l.positions].map(([instrument, p]) => ({
+          instrument,
+          quantity: Number(p.quantity),
+          ...(p.entryPrice === undefined ? {} : { entryPrice: p.entryPrice }),
+        })),
+      };
+    });
+    // Only instruments someone holds enter the book: an expired instrument nobody holds must not fail it.
+    const instruments = [...held].flatMap((id) => {
+      const i = this.instruments.get(id);
+      return i === undefined ? [] : [i];
+    });
+    return { ...this.settings, instruments, accounts, market };
+  }
+
+  /** Returns the resolved book of the current state (cached by version); throws InputError if inconsistent. */
+  resolved(): ResolvedBook {
+    if (this.resolvedCache?.version !== this.version) {
+      this.resolvedCache = { version: this.version, book: resolveBook(this.toBook()) };
+    }
+    return this.resolvedCache.book;
+  }
+
+  /** Returns a copy of one account's ledger, to try an event on. */
+  ledgerCopy(accountId: string): AccountLedger {
+    return cloneLedger(this.ledgers.get(accountId) ?? emptyLedger());
+  }
+
+  /** Returns the ids of an account's children. */
+  children(id: string): string[] {
+    return [...this.accounts.values()].filter((a) => (a.parent ?? null) === id).map((a) => a.id);
+  }
+
+  /** Returns the account and its ancestors, nearest first. */
+  ancestry(id: string): string[] {
+    const out: string[] = [];
+    let cur: string | null | undefined = id;
+    while (cur !== null && cur !== undefined && !out.includes(cur)) {
+      out.push(cur);
+      cur = this.accounts.get(cur)?.parent;
+    }
+    return out;
+  }
+
+  /** Returns whether `id` is `root` or below it; a null root is the whole tree. */
+  isWithin(root: string | null, id: string): boolean {
+    if (!this.accounts.has(id)) return false;
+    return root === null || this.ancestry(id).includes(root);
+  }
+
+  /** Returns the ids of every account within `root` (all when null), parents before children. */
+  subtree(root: string | null): string[] {
+    const starts = root === null ? this.roots() : this.accounts.has(root) ? [root] : [];
+    const out: string[] = [];
+    const visit = (id: string): void => {
+      out.push(id);
+      for (const c of this.children(id)) visit(c);
+    };
+    starts.forEach(visit);
+    return out;
+  }
+
+  /** Returns the accounts with no parent. */
+  roots(): string[] {
+    return [...this.accounts.values()].filter((a) => (a.parent ?? null) === null).map((a) => a.id);
+  }
+}

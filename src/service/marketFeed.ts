@@ -1,0 +1,110 @@
+// Market data in: full snapshots and ticks, each stored before it is acknowledged and applied one at a time.
+import { InputError, marketSchema, resolveBook, type Market } from '../core/index.js';
+import { zodIssues } from '../core/index.js';
+import type { MarketEventRow, Store } from '../store/index.js';
+import type { BookState } from './bookState.js';
+import { moveMarket, ticksSchema, ticksToMoves, type Tick } from './marketMoves.js';
+
+// Tick batches replayed at start are bounded: after this many, the current market is stored as a snapshot.
+const COMPACT_EVERY = 500;
+
+/** Returns the market a stored row sets (snapshot) or the ticks it applies. */
+function parseRow(row: MarketEventRow): { market: Market } | { ticks: Tick[] } {
+  if (row.kind === 'snapshot') return { market: marketSchema.parse(row.payload) };
+  return { ticks: ticksSchema.parse({ ticks: row.payload }).ticks };
+}
+
+/** Serialises market writes and applies them to the state. */
+export class MarketFeed {
+  private chain: Promise<unknown> = Promise.resolve();
+  private ticksSinceSnapshot = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly state: BookState,
+    private readonly onChange: () => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Returns the market after ticks, or throws InputError when the book would not hold under it. */
+  private tickedMarket(ticks: readonly Tick[]): Market {
+    try {
+      return moveMarket(
+        this.state.market,
+        this.state.settings.reportingCurrency,
+        this.state.instruments.values(),
+        ticksToMoves(this.state.market, ticks),
+      );
+    } catch (error) {
+      if (error instanceof RangeError) throw new InputError([{ path: 'ticks', message: error.message }]);
+      throw error;
+    }
+  }
+
+  private check(market: Market, prefix: string): void {
+    try {
+      resolveBook(this.state.toBook(new Map(), market));
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      throw new InputError(error.issues.map((i) => ({ ...i, path: `${prefix}${i.path}` })));
+    }
+  }
+
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(task, task);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Replaces the market with a snapshot (input form); returns its id once stored. */
+  replace(input: unknown): Promise<number> {
+    const parsed = marketSchema.safeParse(input);
+    if (!parsed.success) return Promise.reject(new InputError(zodIssues(parsed.error)));
+    return this.serial(async () => {
+      this.check(parsed.data, '');
+      const id = await this.store.appendMarketEvent('snapshot', parsed.data, this.now());
+      this.set(parsed.data, 0);
+      return id;
+    });
+  }
+
+  /** Applies ticks; returns the market event's id once stored. */
+  tick(ticks: readonly Tick[]): Promise<number> {
+    return this.serial(async () => {
+      const market = this.tickedMarket(ticks);
+      this.check(market, 'market.');
+      const id = await this.store.appendMarketEvent('ticks', ticks, this.now());
+      this.set(market, this.ticksSinceSnapshot + 1);
+      if (this.ticksSinceSnapshot >= COMPACT_EVERY) await this.snapshotNow();
+      return id;
+    });
+  }
+
+  /** Stores the current market as a snapshot, so that a restart replays no tick before it. */
+  compact(): Promise<void> {
+    return this.serial(() => this.snapshotNow());
+  }
+
+  private async snapshotNow(): Promise<void> {
+    await this.store.appendMarketEvent('snapshot', this.state.market, this.now());
+    this.ticksSinceSnapshot = 0;
+  }
+
+  private set(market: Market, ticksSinceSnapshot: number): void {
+    this.state.market = market;
+    this.ticksSinceSnapshot = ticksSinceSnapshot;
+    this.state.touch();
+    this.onChange();
+  }
+
+  /** Rebuilds the market from stored rows (the latest snapshot and the ticks after it). */
+  load(rows: readonly MarketEventRow[]): void {
+    for (const row of rows) {
+      const parsed = parseRow(row);
+      if ('market' in parsed) this.state.market = parsed.market;
+      else this.state.market = this.tickedMarket(parsed.ticks);
+      this.ticksSinceSnapshot = 'market' in parsed ? 0 : this.ticksSinceSnapshot + 1;
+    }
+    this.state.touch();
+  }
+}

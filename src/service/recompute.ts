@@ -1,0 +1,124 @@
+// Recomputes every node's margin after changes, coalescing bursts: while one recompute runs, further changes
+// only mark the state dirty, and one more recompute follows. After each: history rows, WebSocket updates,
+// alerts (stored, pushed, sent to webhooks).
+import type { Logger } from 'pino';
+import type { MarginReport, ReportNode } from '../report/index.js';
+import type { Store } from '../store/index.js';
+import type { AlertTracker } from './alerts.js';
+import type { BookState } from './bookState.js';
+import type { Hub } from './hub.js';
+import type { MarginEngine } from './marginEngine.js';
+import type { ServiceMetrics } from './metrics.js';
+import type { WebhookDispatcher } from './webhooks.js';
+
+/** The latest recomputed report. */
+export interface LatestReport {
+  version: number;
+  /** The state version it was computed from. */
+  stateVersion: number;
+  at: number;
+  report: MarginReport;
+  nodes: Map<string, ReportNode>;
+}
+
+export interface RecomputeDeps {
+  state: BookState;
+  engine: MarginEngine;
+  store: Store;
+  hub: Hub;
+  alerts: AlertTracker;
+  webhooks: WebhookDispatcher;
+  metrics: ServiceMetrics;
+  log: Logger;
+  now: () => number;
+  /** Least time between the starts of two recomputes: bounds the CPU they take from ingestion. */
+  minIntervalMs: number;
+}
+
+/** Returns the small figures of a report node, as history, updates and summaries carry them. */
+export function nodeFigures(n: ReportNode): Record<string, unknown> {
+  return {
+    equity: n.equity,
+    im: n.im,
+    mm: n.mm,
+    freeCollateral: n.freeCollateral,
+    marginRatio: n.marginRatio,
+    status: n.status,
+    capitalFreed: n.capitalFreed,
+  };
+}
+
+/** Runs recomputes one at a time and keeps the latest. */
+export class Recomputer {
+  latest: LatestReport | undefined;
+  private dirty = false;
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly deps: RecomputeDeps) {}
+
+  /** Asks for a recompute; returns at once. */
+  schedule(): void {
+    this.dirty = true;
+    this.running ??= this.loop().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Resolves when no recompute is pending or running. */
+  async idle(): Promise<void> {
+    while (this.running !== undefined) await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    await new Promise<void>((r) => setImmediate(r));
+    while (this.dirty) {
+      this.dirty = false;
+      const started = performance.now();
+      try {
+        await this.runOnce();
+      } catch (error) {
+        this.deps.log.error({ err: error }, 'recompute failed');
+      }
+      const wait = this.deps.minIntervalMs - (performance.now() - started);
+      if (this.dirty && wait > 0) await new Promise<void>((r) => setTimeout(r, wait));
+    }
+  }
+
+  private async runOnce(): Promise<void> {
+    const { state, engine, metrics, hub } = this.deps;
+    const stateVersion = state.version;
+    const started = performance.now();
+    const report = engine.report(state.resolved());
+    metrics.recomputeDuration.observe((performance.now() - started) / 1000);
+    const at = this.deps.now();
+    const version = (this.latest?.version ?? 0) + 1;
+    const nodes = new Map(report.nodes.map((n) => [n.id, n]));
+    this.latest = { version, stateVersion, at, report, nodes };
+    hub.publishMargins(version, at, new Map(report.nodes.map((n) => [n.id, nodeFigures(n)])));
+    await this.deps.store.appendHistory(
+      report.nodes.map((n) => ({
+        nodeId: n.id,
+        at,
+        version,
+        equity: n.equity,
+        im: n.im,
+        mm: n.mm,
+        marginRatio: n.marginRatio,
+        status: n.status,
+      })),
+    );
+    await this.raiseAlerts(report.nodes, at);
+  }
+
+  private async raiseAlerts(nodes: readonly ReportNode[], at: number): Promise<void> {
+    const transitions = this.deps.alerts.update(nodes, at);
+    if (transitions.length === 0) return;
+    const stored = await this.deps.store.recordAlerts(transitions);
+    for (const alert of stored) {
+      this.deps.metrics.alerts.inc({ level: alert.toLevel });
+      this.deps.log.warn({ alert }, `alert: ${alert.nodeId} ${alert.fromLevel} -> ${alert.toLevel}`);
+      this.deps.hub.publishAlert(alert);
+      this.deps.webhooks.dispatch(alert.nodeId, { type: 'alert', alert });
+    }
+  }
+}

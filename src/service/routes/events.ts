@@ -1,0 +1,91 @@
+// Account events in (fills, transfers, adjustments) and the event log out.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { InputError } from '../../core/index.js';
+import type { ServiceContext } from '../context.js';
+import { checkEvent } from '../eventLog.js';
+import { accountEventSchema, type AccountEvent } from '../events.js';
+import { HttpError } from '../httpError.js';
+import { idParams, queryLimit } from '../schemas.js';
+import { doc, visibleNode } from './common.js';
+
+const eventsQuery = z.strictObject({
+  afterSeq: z.coerce.number().int().min(0).default(0),
+  limit: queryLimit(1000, 100),
+});
+
+function registerPostEvent(app: FastifyInstance, ctx: ServiceContext): void {
+  const s = ctx.schemas;
+  app.post<{ Params: { id: string }; Body: AccountEvent }>(
+    '/v1/accounts/:id/events',
+    {
+      config: { scope: 'write' },
+      schema: {
+        ...doc(
+          'events',
+          'Submit a fill, transfer or adjustment with the account’s next seq and an idempotency key',
+        ),
+        description:
+          '201 when applied; 200 when the idempotency key was already applied with the same content (a replay); 409 with expectedSeq on a sequence gap or reuse.',
+        params: s.json(idParams),
+        body: s.json(accountEventSchema),
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      visibleNode(ctx, request, id);
+      const event = request.body;
+      try {
+        checkEvent(ctx.state, id, event);
+      } catch (error) {
+        ctx.metrics.events.inc({ kind: event.kind, result: 'invalid' });
+        if (error instanceof InputError)
+          throw new InputError(error.issues.map((i) => ({ ...i, path: `body.${i.path}` })));
+        throw error;
+      }
+      try {
+        const ack = await ctx.events.submit(id, event);
+        ctx.metrics.events.inc({ kind: event.kind, result: ack.status });
+        return reply.code(ack.status === 'applied' ? 201 : 200).send(ack);
+      } catch (error) {
+        if (error instanceof HttpError) ctx.metrics.events.inc({ kind: event.kind, result: 'rejected' });
+        throw error;
+      }
+    },
+  );
+}
+
+function registerListEvents(app: FastifyInstance, ctx: ServiceContext): void {
+  const s = ctx.schemas;
+  app.get<{ Params: { id: string }; Querystring: z.output<typeof eventsQuery> }>(
+    '/v1/accounts/:id/events',
+    {
+      config: { scope: 'read' },
+      schema: {
+        ...doc('events', 'An account’s events, in sequence order'),
+        params: s.json(idParams),
+        querystring: s.json(eventsQuery),
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      visibleNode(ctx, request, id);
+      const rows = await ctx.store.accountEvents(id, request.query.afterSeq, request.query.limit);
+      return {
+        events: rows.map((r) => ({
+          eventId: r.id,
+          seq: r.seq,
+          idempotencyKey: r.idempotencyKey,
+          receivedAt: new Date(r.receivedAt).toISOString(),
+          ...(r.payload as object),
+        })),
+      };
+    },
+  );
+}
+
+/** Registers POST and GET /v1/accounts/:id/events. */
+export function registerEventRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+  registerPostEvent(app, ctx);
+  registerListEvents(app, ctx);
+}

@@ -1,0 +1,253 @@
+// The store's queries, once, over drizzle's PostgreSQL dialect: both drivers (PGlite, pg) run the same code.
+import { and, asc, desc, eq, gt, gte, inArray, lte, sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema.js';
+import type {
+  AccountRow,
+  AlertLevelRow,
+  AlertRow,
+  ApiKeyRow,
+  HistoryRow,
+  InstrumentRow,
+  Json,
+  MarketEventRow,
+  NewEvent,
+  StateSnapshotRow,
+  Store,
+  StoredEvent,
+  WebhookRow,
+} from './types.js';
+
+/** A drizzle database over the service schema, whichever driver is under it. */
+export type StoreDatabase = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+// Large inserts are split so that no statement carries more than PostgreSQL's 65,535 parameters.
+const CHUNK = 1000;
+
+function chunks<T>(rows: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += CHUNK) out.push(rows.slice(i, i + CHUNK));
+  return out;
+}
+
+const toEvent = (r: typeof schema.events.$inferSelect): StoredEvent => ({ ...r, payload: r.payload });
+
+const toApiKey = (r: typeof schema.apiKeys.$inferSelect): ApiKeyRow => ({
+  ...r,
+  scopes: Array.isArray(r.scopes) ? r.scopes.filter((s): s is string => typeof s === 'string') : [],
+});
+
+/** A Store over a drizzle database; `close` releases the driver. */
+export class DrizzleStore implements Store {
+  constructor(
+    private readonly db: StoreDatabase,
+    readonly kind: Store['kind'],
+    private readonly closeDriver: () => Promise<void>,
+  ) {}
+
+  close(): Promise<void> {
+    return this.closeDriver();
+  }
+
+  async ping(): Promise<void> {
+    await this.db.execute(sql`select 1`);
+  }
+
+  async getSetting(key: string): Promise<Json> {
+    const rows = await this.db.select().from(schema.settings).where(eq(schema.settings.key, key));
+    return rows[0]?.value;
+  }
+  async putSetting(key: string, value: Json): Promise<void> {
+    await this.db
+      .insert(schema.settings)
+      .values({ key, value })
+      .onConflictDoUpdate({ target: schema.settings.key, set: { value } });
+  }
+
+  async listInstruments(): Promise<InstrumentRow[]> {
+    return this.db.select().from(schema.instruments).orderBy(asc(schema.instruments.createdAt));
+  }
+  async putInstruments(rows: readonly InstrumentRow[]): Promise<void> {
+    for (const part of chunks(rows)) {
+      await this.db
+        .insert(schema.instruments)
+        .values(part)
+        .onConflictDoUpdate({
+          target: schema.instruments.id,
+          set: { definition: sql`excluded.definition` },
+        });
+    }
+  }
+  async listAccounts(): Promise<AccountRow[]> {
+    return this.db
+      .select()
+      .from(schema.accounts)
+      .orderBy(asc(schema.accounts.createdAt), asc(schema.accounts.id));
+  }
+  async putAccounts(rows: readonly AccountRow[]): Promise<void> {
+    for (const part of chunks(rows)) {
+      await this.db
+        .insert(schema.accounts)
+        .values(part)
+        .onConflictDoUpdate({
+          target: schema.accounts.id,
+          set: { definition: sql`excluded.definition`, parent: sql`excluded.parent` },
+        });
+    }
+  }
+
+  async appendEvents(rows: readonly NewEvent[]): Promise<StoredEvent[]> {
+    if (rows.length === 0) return [];
+    return this.db.transaction(async (tx) => {
+      const out: StoredEvent[] = [];
+      for (const part of chunks(rows)) {
+        const inserted = await tx.insert(schema.events).values(part).returning();
+        out.push(...inserted.map(toEvent));
+      }
+      return out.sort((a, b) => a.id - b.id);
+    });
+  }
+  async findEvents(accountId: string, keys: readonly string[]): Promise<StoredEvent[]> {
+    if (keys.length === 0) return [];
+    const rows = await this.db
+      .select()
+      .from(schema.events)
+      .where(and(eq(schema.events.accountId, accountId), inArray(schema.events.idempotencyKey, [...keys])));
+    return rows.map(toEvent);
+  }
+  async eventsAfter(afterId: number, limit: number): Promise<StoredEvent[]> {
+    const rows = await this.db
+      .select()
+      .from(schema.events)
+      .where(gt(schema.events.id, afterId))
+      .orderBy(asc(schema.events.id))
+      .limit(limit);
+    return rows.map(toEvent);
+  }
+  async accountEvents(accountId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    const rows = await this.db
+      .select()
+      .from(schema.events)
+      .where(and(eq(schema.events.accountId, accountId), gt(schema.events.seq, afterSeq)))
+      .orderBy(asc(schema.events.seq))
+      .limit(limit);
+    return rows.map(toEvent);
+  }
+
+  async appendMarketEvent(kind: 'snapshot' | 'ticks', payload: Json, receivedAt: number): Promise<number> {
+    const rows = await this.db
+      .insert(schema.marketEvents)
+      .values({ kind, payload, receivedAt })
+      .returning({ id: schema.marketEvents.id });
+    return rows[0]!.id;
+  }
+  async loadMarketEvents(): Promise<MarketEventRow[]> {
+    const latest = await this.db
+      .select({ id: schema.marketEvents.id })
+      .from(schema.marketEvents)
+      .where(eq(schema.marketEvents.kind, 'snapshot'))
+      .orderBy(desc(schema.marketEvents.id))
+      .limit(1);
+    const from = latest[0]?.id;
+    if (from === undefined) return [];
+    const rows = await this.db
+      .select()
+      .from(schema.marketEvents)
+      .where(gte(schema.marketEvents.id, from))
+      .orderBy(asc(schema.marketEvents.id));
+    return rows.map((r) => ({ ...r, kind: r.kind === 'snapshot' ? 'snapshot' : 'ticks' }));
+  }
+
+  async saveStateSnapshot(eventId: number, state: Json, createdAt: number): Promise<void> {
+    await this.db.insert(schema.stateSnapshots).values({ eventId, state, createdAt });
+  }
+  async latestStateSnapshot(): Promise<StateSnapshotRow | undefined> {
+    const rows = await this.db
+      .select()
+      .from(schema.stateSnapshots)
+      .orderBy(desc(schema.stateSnapshots.id))
+      .limit(1);
+    return rows[0];
+  }
+
+  async appendHistory(rows: readonly HistoryRow[]): Promise<void> {
+    for (const part of chunks(rows)) await this.db.insert(schema.marginHistory).values(part);
+  }
+  async history(nodeId: string, from: number, to: number, limit: number): Promise<HistoryRow[]> {
+    const h = schema.marginHistory;
+    return this.db
+      .select({
+        nodeId: h.nodeId,
+        at: h.at,
+        version: h.version,
+        equity: h.equity,
+        im: h.im,
+        mm: h.mm,
+        marginRatio: h.marginRatio,
+        status: h.status,
+      })
+      .from(h)
+      .where(and(eq(h.nodeId, nodeId), gte(h.at, from), lte(h.at, to)))
+      .orderBy(desc(h.at), desc(h.id))
+      .limit(limit);
+  }
+
+  async loadAlertLevels(): Promise<AlertLevelRow[]> {
+    return this.db.select().from(schema.alertLevels);
+  }
+  async recordAlerts(rows: readonly Omit<AlertRow, 'id'>[]): Promise<AlertRow[]> {
+    if (rows.length === 0) return [];
+    return this.db.transaction(async (tx) => {
+      const inserted = await tx
+        .insert(schema.alerts)
+        .values([...rows])
+        .returning();
+      for (const a of rows) {
+        await tx
+          .insert(schema.alertLevels)
+          .values({ nodeId: a.nodeId, level: a.toLevel, at: a.at })
+          .onConflictDoUpdate({ target: schema.alertLevels.nodeId, set: { level: a.toLevel, at: a.at } });
+      }
+      return inserted.sort((a, b) => a.id - b.id);
+    });
+  }
+  async listAlerts(nodeIds: readonly string[] | null, limit: number): Promise<AlertRow[]> {
+    if (nodeIds !== null && nodeIds.length === 0) return [];
+    const where = nodeIds === null ? undefined : inArray(schema.alerts.nodeId, [...nodeIds]);
+    return this.db.select().from(schema.alerts).where(where).orderBy(desc(schema.alerts.id)).limit(limit);
+  }
+
+  async insertApiKey(row: ApiKeyRow): Promise<void> {
+    await this.db.insert(schema.apiKeys).values(row);
+  }
+  async findApiKeyByLookup(lookup: string): Promise<ApiKeyRow | undefined> {
+    const rows = await this.db.select().from(schema.apiKeys).where(eq(schema.apiKeys.lookup, lookup));
+    return rows[0] === undefined ? undefined : toApiKey(rows[0]);
+  }
+  async listApiKeys(): Promise<ApiKeyRow[]> {
+    const rows = await this.db.select().from(schema.apiKeys).orderBy(asc(schema.apiKeys.createdAt));
+    return rows.map(toApiKey);
+  }
+  async revokeApiKey(id: string, at: number): Promise<boolean> {
+    const rows = await this.db
+      .update(schema.apiKeys)
+      .set({ revokedAt: at })
+      .where(eq(schema.apiKeys.id, id))
+      .returning({ id: schema.apiKeys.id });
+    return rows.length > 0;
+  }
+
+  async insertWebhook(row: WebhookRow): Promise<void> {
+    await this.db.insert(schema.webhooks).values(row);
+  }
+  async listWebhooks(): Promise<WebhookRow[]> {
+    return this.db.select().from(schema.webhooks).orderBy(asc(schema.webhooks.createdAt));
+  }
+  async deleteWebhook(id: string): Promise<boolean> {
+    const rows = await this.db
+      .delete(schema.webhooks)
+      .where(eq(schema.webhooks.id, id))
+      .returning({ id: schema.webhooks.id });
+    return rows.length > 0;
+  }
+}
