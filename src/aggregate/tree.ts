@@ -66,6 +66,12 @@ interface GroupState {
 function ownMargin(account: ResolvedAccount, exposure: Exposure, ctx: RiskContext, policy: OffsetPolicy) {
   const model = modelFor(account);
   const ownResult = model(exposure, ctx, account.parameters);
+  // A venue rulebook is charged exactly as the venue charges it (e.g. OKX tiers hedged legs on their combined
+  // size): neither the no-offset split nor the lower-of rule applies inside such an account.
+  if (account.rulebook !== undefined) {
+    const amounts = { im: ownResult.im, mm: ownResult.mm };
+    return { ownResult, ownParts: amounts, own: amounts };
+  }
   const ownParts = splitExposure(exposure)
     .map((part) => model(part, ctx, account.parameters))
     .reduce<Amounts>((a, r) => add(a, r), ZERO);
