@@ -9,7 +9,11 @@ export interface FormatOptions {
 
 /** Returns an amount with thousands separators and 2 decimals. */
 export function money(n: number): string {
-  return n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  // Rounding noise below half a cent prints as 0.00, never -0.00.
+  return (Math.abs(n) < 0.005 ? 0 : n).toLocaleString('en-US', {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  });
 }
 
 function percent(n: number | null): string {
@@ -103,6 +107,28 @@ function riskTable(report: MarginReport, color: boolean): string {
   return t.toString();
 }
 
+function venueTable(report: MarginReport, color: boolean): string | undefined {
+  const rows = report.nodes.flatMap((n) => (n.venueLiquidation ?? []).map((v) => ({ n, v })));
+  if (rows.length === 0) return undefined;
+  const t = table(
+    ['account', 'rulebook', 'position', 'mode', 'venue liquidation price', 'bankruptcy price', 'method'],
+    color,
+  );
+  const price = (p: number | null | undefined): string => (p === null || p === undefined ? 'none' : money(p));
+  for (const { n, v } of rows) {
+    t.push([
+      n.id,
+      n.model,
+      v.instrument ?? v.underlying,
+      v.mode,
+      price(v.price),
+      price(v.bankruptcyPrice),
+      v.method,
+    ]);
+  }
+  return t.toString();
+}
+
 function explainNode(n: ReportNode, color: boolean): string {
   const lines: string[] = [
     `${color ? pc.bold(n.id) : n.id}: IM ${money(n.im)}, MM ${money(n.mm)}, equity ${money(n.equity)}`,
@@ -150,11 +176,13 @@ export function formatReport(report: MarginReport, options: FormatOptions): stri
     .join(', ');
   const t = report.total;
   const totals = `total: equity ${money(t.equity)}, IM ${money(t.im)}, MM ${money(t.mm)}, free ${money(t.freeCollateral)}, IM sum of parts ${money(t.sumOfParts.im)}, capital freed by netting ${money(t.capitalFreed.im)}`;
+  const venue = venueTable(report, options.color);
   const parts = [
     header,
     `scenario sets: ${sets || 'none'}`,
     nodesTable(report, options.color),
     riskTable(report, options.color),
+    ...(venue === undefined ? [] : [venue]),
     totals,
   ];
   if (options.explain) parts.push(...report.nodes.map((n) => explainNode(n, options.color)));
