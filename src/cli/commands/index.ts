@@ -1,7 +1,25 @@
 import type { Command } from 'commander';
 import { register as importCommand } from './import.js';
+import { register as backtest } from './backtest.js';
 import { register as report } from './report.js';
+import { register as serve } from './serve.js';
 import { register as validate } from './validate.js';
+import { register as vol } from './vol.js';
+import { register as stress } from './stress.js';
+import { register as cascade } from './cascade.js';
+import { register as allocate } from './allocate.js';
+import { register as whatif } from './whatif.js';
 
 /** Every command's registration, in the order `--help` lists them. Add a command: one file, one line here. */
-export const commands: readonly ((program: Command) => void)[] = [report, validate, importCommand];
+export const commands: readonly ((program: Command) => void)[] = [
+  report,
+  validate,
+  importCommand,
+  vol,
+  backtest,
+  stress,
+  cascade,
+  allocate,
+  whatif,
+  serve,
+];
