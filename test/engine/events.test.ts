@@ -1,0 +1,171 @@
+// Events: fills, transfers and position changes keep every account equal to gridModel on what it holds;
+// a bad event throws InputError naming the field and leaves the state byte for byte as it was.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { InputError } from '../../src/core/index.js';
+import {
+  accountMargin,
+  applyEvent,
+  createEngineFromBook,
+  engineAccount,
+  type EngineState,
+} from '../../src/engine/index.js';
+import { bookOf, close, OPTION_IDS, POSITION_IDS, referenceMargin } from './support.js';
+
+const PRICES: Record<string, number> = { BTC: 40_000, ETH: 2_000 };
+
+const eventArbitrary = fc.oneof(
+  fc.record({
+    type: fc.constant('fill' as const),
+    account: fc.constantFrom('a0', 'a1', 'a2'),
+    instrument: fc.constantFrom(...POSITION_IDS, 'BTC/USDT'),
+    quantity: fc
+      .integer({ min: -40, max: 40 })
+      .filter((q) => q !== 0)
+      .map((q) => q / 4),
+    move: fc.double({ min: 0.8, max: 1.2, noNaN: true }),
+  }),
+  fc.record({
+    type: fc.constant('transfer' as const),
+    account: fc.constantFrom('a0', 'a1', 'a3'),
+    asset: fc.constantFrom('BTC', 'ETH', 'USDT', 'USDC'),
+    amount: fc
+      .integer({ min: -5_000, max: 20_000 })
+      .filter((x) => x !== 0)
+      .map((x) => x / 10),
+  }),
+  fc.record({
+    type: fc.constant('position' as const),
+    account: fc.constantFrom('a0', 'a2', 'a4'),
+    instrument: fc.constantFrom(...POSITION_IDS),
+    quantity: fc.integer({ min: -20, max: 20 }).map((q) => q / 2),
+    move: fc.double({ min: 0.8, max: 1.2, noNaN: true }),
+  }),
+);
+
+type EventShape = typeof eventArbitrary extends fc.Arbitrary<infer T> ? T : never;
+
+/** Returns the event input of a shape: fills at a price moved off the index, premiums for options. */
+function eventOf(e: EventShape): Record<string, unknown> {
+  if (e.type === 'transfer') return e;
+  const underlying = e.instrument.startsWith('ETH') ? 'ETH' : 'BTC';
+  const option = OPTION_IDS.includes(e.instrument);
+  const quote = e.instrument === 'ETHBTC' ? PRICES.BTC! : 1;
+  const price = option ? 0.01 * e.move : (PRICES[underlying]! / quote) * e.move;
+  if (e.type === 'fill')
+    return { type: 'fill', account: e.account, instrument: e.instrument, quantity: e.quantity, price };
+  const deltaOne = !option && e.instrument !== 'BTC3L';
+  return {
+    type: 'position',
+    account: e.account,
+    instrument: e.instrument,
+    quantity: e.quantity,
+    ...(deltaOne ? { entryPrice: price } : {}),
+  };
+}
+
+function snapshot(state: EngineState): { bytes: Uint8Array; accounts: number; used: number } {
+  return { bytes: state.columns.bytes.slice(), accounts: state.accountIds.length, used: state.slotsUsed };
+}
+
+function assertMatchesReference(state: EngineState): void {
+  for (const id of state.accountIds) {
+    const got = accountMargin(state, id)!;
+    const ref = referenceMargin(state, id);
+    assert.ok(close(got.mm, ref.mm), `${id} MM ${got.mm} vs gridModel ${ref.mm}`);
+    assert.ok(close(got.im, ref.im), `${id} IM ${got.im} vs gridModel ${ref.im}`);
+  }
+}
+
+describe('engine events', () => {
+  it('after any sequence of fills, transfers and position changes, every account matches gridModel', () => {
+    fc.assert(
+      fc.property(fc.array(eventArbitrary, { minLength: 1, maxLength: 30 }), fc.boolean(), (events, js) => {
+        const engine = createEngineFromBook(bookOf([{ positions: [], balances: [] }]), js ? 'js' : 'wasm');
+        for (const e of events) applyEvent(engine, eventOf(e));
+        assertMatchesReference(engine);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('fills realise P&L into cash at the old entry and average the entry on increases', () => {
+    const engine = createEngineFromBook(bookOf([{ positions: [], balances: [] }]));
+    const fill = (instrument: string, quantity: number, price: number) =>
+      applyEvent(engine, { type: 'fill', account: 'desk', instrument, quantity, price });
+    fill('BTCUSDT', 2, 40_000);
+    fill('BTCUSDT', 2, 42_000); // entry (2 x 40,000 + 2 x 42,000) / 4 = 41,000
+    fill('BTCUSDT', -1, 43_000); // realises 1 x (43,000 - 41,000) = 2,000 USDT
+    // Inverse: 100 contracts of 10 USD bought at 40,000 and sold at 50,000 realise
+    // 100 x 10 x (1/40,000 - 1/50,000) = 0.005 BTC.
+    fill('BTC-PERPETUAL', 100, 40_000);
+    fill('BTC-PERPETUAL', -100, 50_000);
+    const account = engineAccount(engine, 'desk')!;
+    const perp = account.positions.find((p) => p.instrument.id === 'BTCUSDT')!;
+    assert.equal(perp.quantity, 3);
+    assert.equal(perp.entryPrice, 41_000);
+    assert.equal(account.positions.length, 1);
+    const cash = new Map(account.balances.map((b) => [b.asset, b.amount]));
+    assert.equal(cash.get('USDT'), 2_000);
+    assert.ok(Math.abs(cash.get('BTC')! - 0.005) < 1e-15);
+    assertMatchesReference(engine);
+  });
+});
+
+describe('engine event validation and growth', () => {
+  it('a bad event throws InputError naming the field and changes nothing', () => {
+    const engine = createEngineFromBook(
+      bookOf([{ positions: [{ instrument: 'C42K', quantity: -2, entryFactor: undefined }], balances: [] }]),
+    );
+    const bad: [Record<string, unknown>, string][] = [
+      [{ type: 'fill', account: 'a0', instrument: 'C42K', quantity: 1, price: -3 }, 'event.price'],
+      [{ type: 'fill', account: 'a0', instrument: 'NOPE', quantity: 1, price: 3 }, 'event.instrument'],
+      [{ type: 'fill', account: 'a0', instrument: 'C42K', quantity: 0, price: 3 }, 'event.quantity'],
+      [{ type: 'transfer', account: 'a0', asset: 'DOGE', amount: 5 }, 'event.asset'],
+      [{ type: 'transfer', account: 'bad id!', asset: 'BTC', amount: 5 }, 'event.account'],
+      [{ type: 'position', account: 'a0', instrument: 'BTC/USDT', quantity: 1 }, 'event.instrument'],
+      [
+        { type: 'position', account: 'a0', instrument: 'C42K', quantity: 1, entryPrice: 9 },
+        'event.entryPrice',
+      ],
+      [{ type: 'tick', underlying: 'BTC', price: 0 }, 'event.price'],
+      [{ type: 'tick', underlying: 'XRP', price: 1 }, 'event.underlying'],
+      [{ type: 'tick', underlying: 'USD', price: 1 }, 'event.underlying'],
+      [{ type: 'tick', underlying: 'ETH', instruments: { C42K: { iv: 0.5 } } }, 'event.instruments.C42K'],
+      [
+        { type: 'tick', underlying: 'BTC', instruments: { BTCUSDT: { iv: 0.5 } } },
+        'event.instruments.BTCUSDT.iv',
+      ],
+      [{ type: 'swap', account: 'a0' }, 'event.type'],
+    ];
+    for (const [event, path] of bad) {
+      const before = snapshot(engine);
+      const market = engine.market;
+      assert.throws(
+        () => applyEvent(engine, event),
+        (e: unknown) => e instanceof InputError && e.issues.some((i) => i.path === path),
+        `expected an InputError at ${path} for ${JSON.stringify(event)}`,
+      );
+      assert.deepEqual(snapshot(engine), before);
+      assert.equal(engine.market, market);
+    }
+  });
+
+  it('grows past its reserved capacity without changing any result', () => {
+    const engine = createEngineFromBook(bookOf([{ positions: [], balances: [] }]));
+    const generation = engine.generation;
+    for (let k = 0; k < 200; k++) {
+      applyEvent(engine, {
+        type: 'fill',
+        account: `g${k}`,
+        instrument: POSITION_IDS[k % POSITION_IDS.length]!,
+        quantity: 1 + (k % 3),
+        price: 100,
+      });
+      applyEvent(engine, { type: 'transfer', account: `g${k}`, asset: 'BTC', amount: 0.5 });
+    }
+    assert.ok(engine.generation > generation, 'the memory was replaced at least once');
+    assertMatchesReference(engine);
+  });
+});
