@@ -8,7 +8,7 @@
 // zero extended vector after aggregation for both a loss and a gain). The roll and delta shock formulas are
 // our reading of Deribit's parameter names, checked against the published example where it can be (roll);
 // docs/venues/deribit-options.md says which is which.
-import type { ResolvedPosition } from '../../core/index.js';
+import { InputError, type ResolvedPosition } from '../../core/index.js';
 import type { MarketView } from '../../scenarios/index.js';
 import {
   currencyParameters,
@@ -58,8 +58,16 @@ export interface GroupRisk {
   mm: number;
 }
 
-/** Returns USD per unit of an asset in the view (1 for USD itself). */
+/** Returns USD per unit of an asset in the view: Deribit states its thresholds and dampeners in USD. */
 function usdPer(asset: string, view: MarketView): number {
+  if (view.reportingCurrency !== 'USD' && view.market.prices.USD === undefined)
+    throw new InputError([
+      {
+        path: 'market.prices.USD',
+        message: 'deribit-pm needs the USD price: its dampeners and thresholds are USD amounts',
+        hint: `add market.prices.USD in ${view.reportingCurrency}`,
+      },
+    ]);
   return view.price(asset) / view.price('USD');
 }
 

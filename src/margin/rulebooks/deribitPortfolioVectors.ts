@@ -13,6 +13,7 @@ import type { DeribitPairParameters, DeribitPortfolioParameters } from './deribi
 
 /** Vol states of the standard table, in vector order within a bucket. */
 export const VOL_STATES = ['up', 'same', 'down'] as const;
+/** One of the three vol states. */
 export type VolState = (typeof VOL_STATES)[number];
 
 /** P&L vectors of a position or a portfolio in its settlement currency. */
