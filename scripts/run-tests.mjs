@@ -20,5 +20,9 @@ if (files.length === 0) {
   console.error('no test files found under test/');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...files], { stdio: 'inherit' });
+// A per-test ceiling: a test that hangs (a child process left running, a promise never settled) fails after
+// five minutes instead of holding CI until its limit.
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-timeout=300000', ...files], {
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);

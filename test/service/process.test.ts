@@ -17,7 +17,13 @@ import { moveMarket, ticksToMoves } from '../../src/service/marketMoves.js';
 import { ADMIN_KEY } from './support.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'unimargin-serve-'));
-after(() => rmSync(dataDir, { recursive: true, force: true }));
+// Every child started here: a failing assertion must not leave a service running (it would hold the test
+// runner open until CI's time limit).
+const children: ChildProcess[] = [];
+after(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 interface Running {
   child: ChildProcess;
@@ -44,6 +50,7 @@ async function serve(): Promise<Running> {
     ],
     { env: { ...process.env, UNIMARGIN_ADMIN_KEY: ADMIN_KEY }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  children.push(child);
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => (out += c.toString()));

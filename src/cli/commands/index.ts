@@ -3,7 +3,9 @@ import { register as importCommand } from './import.js';
 import { register as backtest } from './backtest.js';
 import { register as report } from './report.js';
 import { register as serve } from './serve.js';
+import { register as settle } from './settle.js';
 import { register as validate } from './validate.js';
+import { register as verify } from './verify.js';
 import { register as vol } from './vol.js';
 import { register as stress } from './stress.js';
 import { register as cascade } from './cascade.js';
@@ -17,6 +19,8 @@ export const commands: readonly ((program: Command) => void)[] = [
   importCommand,
   vol,
   backtest,
+  settle,
+  verify,
   stress,
   cascade,
   allocate,

@@ -8,27 +8,13 @@ import {
   type AccountInput,
   type BookInput,
   type ResolvedBook,
-  type ResolvedPosition,
 } from '../../../src/core/index.js';
-import { accountExposure } from '../../../src/margin/index.js';
 import { binanceCoinm } from '../../../src/margin/rulebooks/binance.js';
 import { coinmLiquidationPrice, NO_POSITION } from '../../../src/margin/rulebooks/binanceFormulas.js';
-import { createMarketView, createRiskContext } from '../../../src/scenarios/index.js';
 import { liquidationPoints } from '../../../src/risk/index.js';
+import { closeAbs as close, runAccount, withFields } from './support.js';
 
 const ID = 'binance-coinm@2024-10';
-
-function close(
-  actual: number | null | undefined,
-  expected: number,
-  tolerance: number,
-  context: unknown,
-): void {
-  assert.ok(
-    actual !== null && actual !== undefined && Math.abs(actual - expected) <= tolerance,
-    `expected ${expected} ± ${tolerance}, got ${String(actual)}; inputs: ${JSON.stringify(context)}`,
-  );
-}
 
 function book(account: Omit<AccountInput, 'id'>, mark: number): ResolvedBook {
   return loadBook(
@@ -51,24 +37,7 @@ function book(account: Omit<AccountInput, 'id'>, mark: number): ResolvedBook {
   );
 }
 
-function withFields(b: ResolvedBook, fields: readonly Partial<ResolvedPosition>[]): ResolvedBook {
-  const a = b.accounts.get('a')!;
-  return {
-    ...b,
-    accounts: new Map([['a', { ...a, positions: a.positions.map((p, i) => ({ ...p, ...fields[i] })) }]]),
-  };
-}
-
-function run(b: ResolvedBook) {
-  const view = createMarketView(b.market, b.reportingCurrency);
-  const a = b.accounts.get('a')!;
-  const exposure = accountExposure(a, view);
-  return {
-    margin: binanceCoinm.margin(exposure, createRiskContext(view), a.parameters),
-    liquidation: binanceCoinm.liquidation!(a, exposure, view),
-    view,
-  };
-}
+const run = (b: ResolvedBook) => runAccount(b, binanceCoinm);
 
 // Binance, "How to Calculate Liquidation Price of COIN-M Futures Contracts"
 // (https://www.binance.com/en/support/faq/ceccfcfb4e3a45e3b48b0b1bb1a8ae46): "if the BTCUSD contract position is

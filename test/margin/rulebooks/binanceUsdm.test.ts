@@ -10,34 +10,22 @@ import {
   type AccountInput,
   type BookInput,
   type ResolvedBook,
-  type ResolvedPosition,
 } from '../../../src/core/index.js';
-import { accountExposure, rulebooks, type VenueLiquidation } from '../../../src/margin/index.js';
+import { rulebooks, type VenueLiquidation } from '../../../src/margin/index.js';
 import { binanceUsdm } from '../../../src/margin/rulebooks/binance.js';
 import {
   NO_POSITION,
   usdmLiquidationPrice,
   type BinanceFormulaInputs,
 } from '../../../src/margin/rulebooks/binanceFormulas.js';
-import { createMarketView, createRiskContext } from '../../../src/scenarios/index.js';
+import { createMarketView } from '../../../src/scenarios/index.js';
 import { liquidationPoints } from '../../../src/risk/index.js';
 import { buildReport } from '../../../src/report/index.js';
 import { firstNonFinite } from '../../support/books.js';
+import { closeAbs as close, marginAccount, withFields } from './support.js';
 
 const ID = 'binance-usdm@2024-10';
 const AS_OF = Date.UTC(2021, 5, 1);
-
-function close(
-  actual: number | null | undefined,
-  expected: number,
-  tolerance: number,
-  context: unknown,
-): void {
-  assert.ok(
-    actual !== null && actual !== undefined && Math.abs(actual - expected) <= tolerance,
-    `expected ${expected} ± ${tolerance}, got ${String(actual)}; inputs: ${JSON.stringify(context)}`,
-  );
-}
 
 const round2 = (x: number | null | undefined): number | undefined =>
   x === null || x === undefined ? undefined : Math.round(x * 100) / 100;
@@ -82,25 +70,9 @@ function book(account: Omit<AccountInput, 'id'>, marks: Record<string, number>):
   );
 }
 
-// The position fields a venue rulebook reads (leverage, isolated margin, hedge side), set on the resolved account
-// whether or not resolution carries them from the book.
-function withFields(b: ResolvedBook, fields: readonly Partial<ResolvedPosition>[]): ResolvedBook {
-  const a = b.accounts.get('a')!;
-  const positions = a.positions.map((p, i) => ({ ...p, ...fields[i] }));
-  return { ...b, accounts: new Map([['a', { ...a, positions }]]) };
-}
+const venue = (b: ResolvedBook): VenueLiquidation[] => marginAccount(b, binanceUsdm).liquidation();
 
-function venue(b: ResolvedBook): VenueLiquidation[] {
-  const view = createMarketView(b.market, b.reportingCurrency);
-  const a = b.accounts.get('a')!;
-  return binanceUsdm.liquidation!(a, accountExposure(a, view), view);
-}
-
-function margin(b: ResolvedBook) {
-  const view = createMarketView(b.market, b.reportingCurrency);
-  const a = b.accounts.get('a')!;
-  return binanceUsdm.margin(accountExposure(a, view), createRiskContext(view), a.parameters);
-}
+const margin = (b: ResolvedBook) => marginAccount(b, binanceUsdm).margin();
 
 // Binance, "How to Calculate Liquidation Price of USDⓈ-M Futures Contracts"
 // (https://www.binance.com/en/support/faq/b3c689c1f50a44cabb3a84e663b81d93), the cross-margin example: wallet

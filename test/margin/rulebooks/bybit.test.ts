@@ -3,113 +3,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import {
-  loadBook,
-  type AccountInput,
-  type BookInput,
-  type ResolvedBook,
-  type ResolvedPosition,
-} from '../../../src/core/index.js';
-import { accountExposure, rulebooks } from '../../../src/margin/index.js';
+import { loadBook } from '../../../src/core/index.js';
 import { bybitInverse, bybitLinear } from '../../../src/margin/rulebooks/bybit.js';
 import { bybitInverseIsolated, bybitLinearIsolated } from '../../../src/margin/rulebooks/bybitLiquidation.js';
-import { createMarketView, createRiskContext } from '../../../src/scenarios/index.js';
 import { brent, liquidationPoints } from '../../../src/risk/index.js';
 import { buildReport } from '../../../src/report/index.js';
 import { firstNonFinite } from '../../support/books.js';
-
-function close(
-  actual: number | null | undefined,
-  expected: number,
-  tolerance: number,
-  context: unknown,
-): void {
-  assert.ok(
-    actual !== null && actual !== undefined && Math.abs(actual - expected) <= tolerance,
-    `expected ${expected} ± ${tolerance}, got ${String(actual)}; inputs: ${JSON.stringify(context)}`,
-  );
-}
-
-// Bybit, "Maintenance Margin (USDT Contract)": "when you open a BTCUSDT position with a position value of
-// 2,000,000 USDT or below, the maintenance margin rate (MMR) required for the position is 0.5%"; the tier's initial
-// margin rate 1% is BTCUSDT's 100x maximum leverage.
-const BTCUSDT_TIER1 = [{ notionalCap: 2_000_000, mmRate: 0.005, maxLeverage: 100, imRate: 0.01 }];
-// Bybit, "Risk Limit (Inverse Contract)": "the maintenance margin base rate is 0.5% for BTC" (tier 1, in BTC).
-const BTCUSD_TIER1 = [{ mmRate: 0.005, maxLeverage: 100, imRate: 0.01 }];
-
-function book(rulebook: string, account: Omit<AccountInput, 'id'>, mark: number): ResolvedBook {
-  return loadBook(
-    JSON.stringify({
-      reportingCurrency: 'USD',
-      instruments: [
-        { id: 'BTCUSDT', kind: 'perpetual', underlying: 'BTC', quote: 'USDT' },
-        { id: 'ETHUSDT', kind: 'perpetual', underlying: 'ETH', quote: 'USDT' },
-        { id: 'XYZUSDT', kind: 'perpetual', underlying: 'XYZ', quote: 'USDT' },
-        {
-          id: 'BTCUSD',
-          kind: 'perpetual',
-          underlying: 'BTC',
-          quote: 'USD',
-          settlement: 'inverse',
-          contractSize: 1,
-        },
-      ],
-      accounts: [
-        {
-          id: 'a',
-          rulebook,
-          ...account,
-          parameters: {
-            ...account.parameters,
-            rulebook: {
-              brackets: {
-                BTCUSDT: BTCUSDT_TIER1,
-                ETHUSDT: BTCUSDT_TIER1,
-                BTCUSD: BTCUSD_TIER1,
-                XYZUSDT: XYZ,
-              },
-              ...account.parameters?.rulebook,
-            },
-          },
-        },
-      ],
-      market: {
-        asOf: Date.UTC(2024, 8, 10),
-        prices: { BTC: mark, ETH: 2_000, XYZ: 35, USDT: 1 },
-        instruments: {},
-      },
-    } satisfies BookInput),
-  );
-}
-
-// Bybit, "Maintenance Margin (USDT Contract)", illustration: XYZUSDT tiers of 1,000 USDT at 2%, 2.5%, 3%, 3.5%, 4%.
-const XYZ = [
-  { notionalCap: 1_000, mmRate: 0.02, maxLeverage: 50 },
-  { notionalCap: 2_000, mmRate: 0.025, maxLeverage: 40 },
-  { notionalCap: 3_000, mmRate: 0.03, maxLeverage: 33 },
-  { notionalCap: 4_000, mmRate: 0.035, maxLeverage: 25 },
-  { notionalCap: 5_000, mmRate: 0.04, maxLeverage: 20 },
-];
-
-function withFields(b: ResolvedBook, fields: readonly Partial<ResolvedPosition>[]): ResolvedBook {
-  const a = b.accounts.get('a')!;
-  return {
-    ...b,
-    accounts: new Map([['a', { ...a, positions: a.positions.map((p, i) => ({ ...p, ...fields[i] })) }]]),
-  };
-}
-
-function run(b: ResolvedBook) {
-  const view = createMarketView(b.market, b.reportingCurrency);
-  const a = b.accounts.get('a')!;
-  const r = rulebooks.get(a.rulebook!)!;
-  const exposure = accountExposure(a, view);
-  return {
-    margin: r.margin(exposure, createRiskContext(view), a.parameters),
-    liquidation: r.liquidation!(a, exposure, view),
-    view,
-  };
-}
+import { book } from './bybitSupport.js';
+import { closeAbs as close, runAccount as run, withFields } from './support.js';
 
 describe('Bybit USDT contracts: isolated liquidation and bankruptcy prices', () => {
   it('Example 1: long 1 BTC at 20,000, 50x, MMR 0.5%: IM 400, MM 100, LP 19,700', () => {

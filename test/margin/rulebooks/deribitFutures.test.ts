@@ -4,33 +4,17 @@
 // "2.0%, linearly increasing 0.5% per 100 BTC": 25 BTC -> 0.53125 BTC, 350 BTC -> 13.125 BTC).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { InputError, loadBook, type AccountInput } from '../../../src/core/index.js';
-import {
-  accountExposure,
-  checkRulebooks,
-  rulebooks,
-  type VenueLiquidation,
-} from '../../../src/margin/index.js';
+import { InputError, type AccountInput } from '../../../src/core/index.js';
+import { checkRulebooks, rulebooks } from '../../../src/margin/index.js';
 import { positiveQuadraticRoots } from '../../../src/margin/rulebooks/deribitFuturesLiquidation.js';
 import { DEFAULT_RATES, scaledRate } from '../../../src/margin/rulebooks/deribitFuturesRates.js';
 import { liquidationPoints } from '../../../src/risk/index.js';
-import { createMarketView, createRiskContext } from '../../../src/scenarios/index.js';
-import { buildReport } from '../../../src/report/index.js';
-import { AS_OF, bookInput, firstNonFinite, resolve } from '../../support/books.js';
+import { AS_OF, bookInput, resolve } from '../../support/books.js';
+import { checkExampleBook, close, marginAccount } from './support.js';
 
 const ID = 'deribit-futures@2026-11';
 const rulebook = rulebooks.get(ID)!;
-
-function close(actual: number | null | undefined, expected: number, context: string, rel = 1e-9): void {
-  assert.ok(
-    actual !== null &&
-      actual !== undefined &&
-      Math.abs(actual - expected) <= rel * Math.max(1, Math.abs(expected)),
-    `${context}: expected ${expected}, got ${actual}`,
-  );
-}
 
 const INSTRUMENTS = [
   {
@@ -61,15 +45,7 @@ function book(account: Omit<AccountInput, 'id'>, prices: Record<string, number> 
       market: { asOf: AS_OF, prices: { BTC: 100_000, SOL: 200, ETH: 3_000, USDC: 1, ...prices } },
     }),
   );
-  const a = resolved.accounts.get('a')!;
-  const view = createMarketView(resolved.market, resolved.reportingCurrency);
-  const exposure = accountExposure(a, view);
-  return {
-    book: resolved,
-    view,
-    margin: () => rulebook.margin(exposure, createRiskContext(view), a.parameters),
-    liquidation: (): VenueLiquidation[] => rulebook.liquidation!(a, exposure, view),
-  };
+  return marginAccount(resolved, rulebook);
 }
 
 const position = (instrument: string, quantity: number, entryPrice: number) => ({
@@ -261,21 +237,6 @@ describe('Deribit properties', () => {
 
 describe('the example book examples/venues/deribit.book.yaml', () => {
   it('margins with the rulebook and its venue prices agree with the report root-finder', () => {
-    const text = readFileSync(new URL('../../../examples/venues/deribit.book.yaml', import.meta.url), 'utf8');
-    const report = buildReport(loadBook(text, 'examples/venues/deribit.book.yaml'));
-    assert.equal(firstNonFinite(report), undefined, 'no NaN or Infinity in the report');
-    for (const node of report.nodes) {
-      assert.equal(node.model, ID, `${node.id} is margined by ${ID}`);
-      for (const point of node.liquidation) {
-        const venue = (node.venueLiquidation ?? []).find(
-          (e) =>
-            e.underlying === point.underlying &&
-            e.price !== null &&
-            (e.detail?.direction ?? point.direction) === point.direction,
-        );
-        assert.ok(venue?.price, `${node.id} ${point.underlying} ${point.direction}: no venue price`);
-        close(venue.price, point.price, `${node.id} ${point.underlying} ${point.direction}`, 1e-7);
-      }
-    }
+    checkExampleBook('deribit.book.yaml', ID);
   });
 });

@@ -5,15 +5,9 @@
 // figures (in quote quantums, 1e-6 USDC) are reproduced below.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { InputError, loadBook, type AccountInput, type ResolvedPosition } from '../../../src/core/index.js';
-import {
-  accountExposure,
-  checkRulebooks,
-  rulebooks,
-  type VenueLiquidation,
-} from '../../../src/margin/index.js';
+import { InputError, type AccountInput } from '../../../src/core/index.js';
+import { checkRulebooks, rulebooks } from '../../../src/margin/index.js';
 import { dydxLiquidationPrice } from '../../../src/margin/rulebooks/dydxLiquidation.js';
 import {
   LIQUIDITY_TIERS,
@@ -21,21 +15,11 @@ import {
   type LiquidityTier,
 } from '../../../src/margin/rulebooks/dydxTiers.js';
 import { liquidationPoints } from '../../../src/risk/index.js';
-import { createMarketView, createRiskContext } from '../../../src/scenarios/index.js';
-import { buildReport } from '../../../src/report/index.js';
-import { AS_OF, bookInput, firstNonFinite, resolve } from '../../support/books.js';
+import { AS_OF, bookInput, resolve } from '../../support/books.js';
+import { checkExampleBook, close, marginAccount, withExtra, type Extra } from './support.js';
 
 const ID = 'dydx-v4@2024-08';
 const rulebook = rulebooks.get(ID)!;
-
-function close(actual: number | null | undefined, expected: number, context: string, rel = 1e-9): void {
-  assert.ok(
-    actual !== null &&
-      actual !== undefined &&
-      Math.abs(actual - expected) <= rel * Math.max(1, Math.abs(expected)),
-    `${context}: expected ${expected}, got ${actual}`,
-  );
-}
 
 const INSTRUMENTS = ['BTC', 'ETH', 'STRK', 'DOGE'].map((u) => ({
   id: `${u}-USD`,
@@ -48,11 +32,6 @@ const DOCS_MARKETS = {
   markets: { ETH: { liquidityTier: 'Small-Cap' }, STRK: { liquidityTier: 'Long-Tail' } },
 };
 
-type Extra = Pick<ResolvedPosition, 'leverage' | 'isolatedMargin'>;
-
-const withExtra = (account: Omit<AccountInput, 'id'>, extra: Extra[]) =>
-  (account.positions ?? []).map((p, i) => ({ ...p, ...extra[i] }));
-
 /** Returns a one-account book's margin and liquidation; `extra` adds leverage or isolated margin per position. */
 function book(account: Omit<AccountInput, 'id'>, extra: Extra[] = [], prices: Record<string, number> = {}) {
   const resolved = resolve(
@@ -62,15 +41,7 @@ function book(account: Omit<AccountInput, 'id'>, extra: Extra[] = [], prices: Re
       market: { asOf: AS_OF, prices: { BTC: 40_000, ETH: 3_000, STRK: 1.75, DOGE: 0.1, USDC: 1, ...prices } },
     }),
   );
-  const a = resolved.accounts.get('a')!;
-  const view = createMarketView(resolved.market, resolved.reportingCurrency);
-  const exposure = accountExposure(a, view);
-  return {
-    book: resolved,
-    view,
-    margin: () => rulebook.margin(exposure, createRiskContext(view), a.parameters),
-    liquidation: (): VenueLiquidation[] => rulebook.liquidation!(a, exposure, view),
-  };
+  return marginAccount(resolved, rulebook);
 }
 
 describe('dYdX liquidation prices (docs.dydx.xyz/concepts/trading/liquidations)', () => {
@@ -281,21 +252,6 @@ describe('dYdX properties', () => {
 
 describe('the example book examples/venues/dydx.book.yaml', () => {
   it('margins with the rulebook and its venue prices agree with the report root-finder', () => {
-    const text = readFileSync(new URL('../../../examples/venues/dydx.book.yaml', import.meta.url), 'utf8');
-    const report = buildReport(loadBook(text, 'examples/venues/dydx.book.yaml'));
-    assert.equal(firstNonFinite(report), undefined, 'no NaN or Infinity in the report');
-    for (const node of report.nodes) {
-      assert.equal(node.model, ID, `${node.id} is margined by ${ID}`);
-      for (const point of node.liquidation) {
-        const venue = (node.venueLiquidation ?? []).find(
-          (e) =>
-            e.underlying === point.underlying &&
-            e.price !== null &&
-            (e.detail?.direction ?? point.direction) === point.direction,
-        );
-        assert.ok(venue?.price, `${node.id} ${point.underlying} ${point.direction}: no venue price`);
-        close(venue.price, point.price, `${node.id} ${point.underlying} ${point.direction}`, 1e-7);
-      }
-    }
+    checkExampleBook('dydx.book.yaml', ID);
   });
 });

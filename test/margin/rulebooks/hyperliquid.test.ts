@@ -3,21 +3,9 @@
 // .../trading/liquidations). Every expected number is derived by hand in its comment.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import {
-  InputError,
-  loadBook,
-  type AccountInput,
-  type ResolvedBook,
-  type ResolvedPosition,
-} from '../../../src/core/index.js';
-import {
-  accountExposure,
-  checkRulebooks,
-  rulebooks,
-  type VenueLiquidation,
-} from '../../../src/margin/index.js';
+import { InputError, type AccountInput, type ResolvedBook } from '../../../src/core/index.js';
+import { accountExposure, checkRulebooks, rulebooks } from '../../../src/margin/index.js';
 import { docsLiquidationPrice } from '../../../src/margin/rulebooks/hyperliquidLiquidation.js';
 import {
   MAINNET_TABLES,
@@ -28,32 +16,17 @@ import {
   type MarginTier,
 } from '../../../src/margin/rulebooks/hyperliquidTiers.js';
 import { liquidationPoints } from '../../../src/risk/index.js';
-import { createMarketView, createRiskContext } from '../../../src/scenarios/index.js';
-import { buildReport } from '../../../src/report/index.js';
-import { AS_OF, bookInput, firstNonFinite, resolve } from '../../support/books.js';
+import { createMarketView } from '../../../src/scenarios/index.js';
+import { AS_OF, bookInput, resolve } from '../../support/books.js';
+import { checkExampleBook, close, marginAccount, withExtra, type Extra } from './support.js';
 
 const ID = 'hyperliquid-perp@2026-11';
 const rulebook = rulebooks.get(ID)!;
-const REL = 1e-9;
-
-function close(actual: number | null | undefined, expected: number, context: string, rel = REL): void {
-  assert.ok(
-    actual !== null &&
-      actual !== undefined &&
-      Math.abs(actual - expected) <= rel * Math.max(1, Math.abs(expected)),
-    `${context}: expected ${expected}, got ${actual}`,
-  );
-}
 
 const INSTRUMENTS = [
   { id: 'BTC-PERP', kind: 'perpetual' as const, underlying: 'BTC', quote: 'USDC' },
   { id: 'ETH-PERP', kind: 'perpetual' as const, underlying: 'ETH', quote: 'USDC' },
 ];
-
-type Extra = Pick<ResolvedPosition, 'leverage' | 'isolatedMargin'>;
-
-const withExtra = (account: Omit<AccountInput, 'id'>, extra: Extra[]) =>
-  (account.positions ?? []).map((p, i) => ({ ...p, ...extra[i] }));
 
 /** Returns a one-account book's margin and liquidation; `extra` adds leverage or isolated margin per position. */
 function book(account: Omit<AccountInput, 'id'>, extra: Extra[] = [], prices = { BTC: 40_000, ETH: 2_000 }) {
@@ -65,15 +38,8 @@ function book(account: Omit<AccountInput, 'id'>, extra: Extra[] = [], prices = {
     market: { asOf: AS_OF, prices: { ...prices, USDC: 1 } },
   });
   const resolved: ResolvedBook = resolve(input);
-  const a = resolved.accounts.get('a')!;
-  const view = createMarketView(resolved.market, resolved.reportingCurrency);
-  const exposure = accountExposure(a, view);
-  return {
-    book: resolved,
-    view,
-    margin: rulebook.margin(exposure, createRiskContext(view), a.parameters),
-    liquidation: (): VenueLiquidation[] => rulebook.liquidation!(a, exposure, view),
-  };
+  const m = marginAccount(resolved, rulebook);
+  return { ...m, margin: m.margin() };
 }
 
 describe('Hyperliquid margin tiers', () => {
@@ -347,24 +313,6 @@ describe('Hyperliquid properties', () => {
 
 describe('the example book examples/venues/hyperliquid.book.yaml', () => {
   it('margins with the rulebook and its venue prices agree with the report root-finder', () => {
-    const text = readFileSync(
-      new URL('../../../examples/venues/hyperliquid.book.yaml', import.meta.url),
-      'utf8',
-    );
-    const report = buildReport(loadBook(text, 'examples/venues/hyperliquid.book.yaml'));
-    assert.equal(firstNonFinite(report), undefined, 'no NaN or Infinity in the report');
-    for (const node of report.nodes) {
-      assert.equal(node.model, ID, `${node.id} is margined by ${ID}`);
-      for (const point of node.liquidation) {
-        const venue = (node.venueLiquidation ?? []).find(
-          (e) =>
-            e.underlying === point.underlying &&
-            e.price !== null &&
-            (e.detail?.direction ?? point.direction) === point.direction,
-        );
-        assert.ok(venue?.price, `${node.id} ${point.underlying} ${point.direction}: no venue price`);
-        close(venue.price, point.price, `${node.id} ${point.underlying} ${point.direction}`, 1e-7);
-      }
-    }
+    checkExampleBook('hyperliquid.book.yaml', ID);
   });
 });

@@ -5,34 +5,18 @@
 // (margin ratio = (margin + P&L) / (position value x (MMR + fee)) = 100%). Other figures are derived by hand.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { InputError, loadBook, type AccountInput, type ResolvedPosition } from '../../../src/core/index.js';
-import {
-  accountExposure,
-  checkRulebooks,
-  rulebooks,
-  type VenueLiquidation,
-} from '../../../src/margin/index.js';
+import { InputError, type AccountInput } from '../../../src/core/index.js';
+import { checkRulebooks, rulebooks } from '../../../src/margin/index.js';
 import { BTC_DISCOUNT_TIERS, discountedAmount } from '../../../src/margin/rulebooks/okxCollateral.js';
 import { okxIsolatedPrices } from '../../../src/margin/rulebooks/okxLiquidation.js';
 import { POSITION_TIERS, positionTier } from '../../../src/margin/rulebooks/okxTiers.js';
 import { liquidationPoints } from '../../../src/risk/index.js';
-import { createMarketView, createRiskContext } from '../../../src/scenarios/index.js';
-import { buildReport } from '../../../src/report/index.js';
-import { AS_OF, bookInput, firstNonFinite, resolve } from '../../support/books.js';
+import { AS_OF, bookInput, resolve } from '../../support/books.js';
+import { checkExampleBook, close, marginAccount, withExtra, type Extra } from './support.js';
 
 const ID = 'okx-swap@2024-10';
 const rulebook = rulebooks.get(ID)!;
-
-function close(actual: number | null | undefined, expected: number, context: string, rel = 1e-9): void {
-  assert.ok(
-    actual !== null &&
-      actual !== undefined &&
-      Math.abs(actual - expected) <= rel * Math.max(1, Math.abs(expected)),
-    `${context}: expected ${expected}, got ${actual}`,
-  );
-}
 
 // Contract values as OKX lists them: 0.0001 BTC per BTC-USDC-SWAP contract, 100 USD per BTC-USD-SWAP contract.
 const INSTRUMENTS = [
@@ -58,11 +42,6 @@ const BTC_HAIRCUTS = [
   { haircut: 1 },
 ];
 
-type Extra = Pick<ResolvedPosition, 'leverage' | 'isolatedMargin'>;
-
-const withExtra = (account: Omit<AccountInput, 'id'>, extra: Extra[]) =>
-  (account.positions ?? []).map((p, i) => ({ ...p, ...extra[i] }));
-
 /** Returns a one-account book's margin and liquidation; `extra` adds leverage or isolated margin per position. */
 function book(account: Omit<AccountInput, 'id'>, extra: Extra[] = [], btc = 60_000) {
   const resolved = resolve(
@@ -72,15 +51,7 @@ function book(account: Omit<AccountInput, 'id'>, extra: Extra[] = [], btc = 60_0
       market: { asOf: AS_OF, prices: { BTC: btc, ETH: 3_000, USDC: 1 } },
     }),
   );
-  const a = resolved.accounts.get('a')!;
-  const view = createMarketView(resolved.market, resolved.reportingCurrency);
-  const exposure = accountExposure(a, view);
-  return {
-    book: resolved,
-    view,
-    margin: () => rulebook.margin(exposure, createRiskContext(view), a.parameters),
-    liquidation: (): VenueLiquidation[] => rulebook.liquidation!(a, exposure, view),
-  };
+  return marginAccount(resolved, rulebook);
 }
 
 const swap = (quantity: number, entryPrice = 60_000, instrument = 'BTC-USDC-SWAP') => ({
@@ -376,21 +347,6 @@ describe('OKX properties', () => {
 
 describe('the example book examples/venues/okx.book.yaml', () => {
   it('margins with the rulebook and its venue prices agree with the report root-finder', () => {
-    const text = readFileSync(new URL('../../../examples/venues/okx.book.yaml', import.meta.url), 'utf8');
-    const report = buildReport(loadBook(text, 'examples/venues/okx.book.yaml'));
-    assert.equal(firstNonFinite(report), undefined, 'no NaN or Infinity in the report');
-    for (const node of report.nodes) {
-      assert.equal(node.model, ID, `${node.id} is margined by ${ID}`);
-      for (const point of node.liquidation) {
-        const venue = (node.venueLiquidation ?? []).find(
-          (e) =>
-            e.underlying === point.underlying &&
-            e.price !== null &&
-            (e.detail?.direction ?? point.direction) === point.direction,
-        );
-        assert.ok(venue?.price, `${node.id} ${point.underlying} ${point.direction}: no venue price`);
-        close(venue.price, point.price, `${node.id} ${point.underlying} ${point.direction}`, 1e-7);
-      }
-    }
+    checkExampleBook('okx.book.yaml', ID);
   });
 });
