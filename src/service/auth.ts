@@ -98,3 +98,36 @@ export class KeyRing {
     for (const [digest, entry] of this.cache) if (entry.principal.keyId === keyId) this.cache.delete(digest);
   }
 }
+
+/** The WebSocket subprotocol the service speaks; a browser offers it first, and it is the one selected. */
+export const WS_PROTOCOL = 'unimargin.v1';
+
+/**
+ * Prefix of the subprotocol that carries an API key, base64url-encoded, for clients that cannot set headers on
+ * the upgrade request (browsers): `new WebSocket(url, ['unimargin.v1', 'base64url.bearer.unimargin.' + b64])`.
+ * The pattern is Kubernetes' (`base64url.bearer.authorization.k8s.io.`): a subprotocol is a header the page may
+ * set, and another site cannot make a browser send it, unlike a cookie.
+ */
+export const KEY_PROTOCOL_PREFIX = 'base64url.bearer.unimargin.';
+
+/** Returns the API key carried by a `Sec-WebSocket-Protocol` header, or undefined. */
+export function protocolKey(header: string | string[] | undefined): string | undefined {
+  const text = Array.isArray(header) ? header.join(',') : header;
+  if (text === undefined) return undefined;
+  const offered = text
+    .split(',')
+    .map((p) => p.trim())
+    .find((p) => p.startsWith(KEY_PROTOCOL_PREFIX));
+  const encoded = offered?.slice(KEY_PROTOCOL_PREFIX.length);
+  if (encoded === undefined || !/^[A-Za-z0-9_-]+$/.test(encoded)) return undefined;
+  const key = Buffer.from(encoded, 'base64url').toString('utf8');
+  return key === '' ? undefined : key;
+}
+
+/**
+ * Chooses the subprotocol of a WebSocket handshake: `unimargin.v1` when offered, else none. Never one that
+ * carries a key, so that the key is not echoed in the response (ws would otherwise pick the first offered).
+ */
+export function selectProtocol(protocols: ReadonlySet<string>): string | false {
+  return protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false;
+}

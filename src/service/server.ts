@@ -11,7 +11,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
-import { keyLookup, type Principal, type Scope } from './auth.js';
+import { keyLookup, protocolKey, selectProtocol, type Principal, type Scope } from './auth.js';
 import type { ServiceContext } from './context.js';
 import { errorHandler } from './errorHandler.js';
 import { HttpError } from './httpError.js';
@@ -22,6 +22,8 @@ import { registerEventRoutes } from './routes/events.js';
 import { registerMarginRoutes } from './routes/margin.js';
 import { registerMarketRoutes } from './routes/market.js';
 import { registerOpsRoutes } from './routes/ops.js';
+import { registerScenarioRoutes } from './routes/scenarios.js';
+import { registerWebRoutes } from './routes/web.js';
 import { registerWebSocketRoutes } from './routes/ws.js';
 
 declare module 'fastify' {
@@ -34,12 +36,19 @@ declare module 'fastify' {
   }
 }
 
-/** Returns the API key of a request: `Authorization: Bearer KEY` or `X-API-Key: KEY`. */
+/**
+ * Returns the API key of a request: `Authorization: Bearer KEY` or `X-API-Key: KEY`; on a WebSocket upgrade also
+ * the key subprotocol, since browsers cannot set headers there.
+ */
 export function requestKey(request: FastifyRequest): string | undefined {
   const auth = request.headers.authorization;
   if (typeof auth === 'string' && /^Bearer\s+\S+$/i.test(auth)) return auth.replace(/^Bearer\s+/i, '');
   const header = request.headers['x-api-key'];
-  return typeof header === 'string' && header !== '' ? header : undefined;
+  if (typeof header === 'string' && header !== '') return header;
+  const upgrade = request.headers.upgrade;
+  return upgrade?.toLowerCase() === 'websocket'
+    ? protocolKey(request.headers['sec-websocket-protocol'])
+    : undefined;
 }
 
 async function registerPlugins(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
@@ -74,7 +83,9 @@ async function registerPlugins(app: FastifyInstance, ctx: ServiceContext): Promi
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(websocket, {
+    options: { maxPayload: 64 * 1024, handleProtocols: (protocols) => selectProtocol(protocols) },
+  });
 }
 
 function addHooks(app: FastifyInstance, ctx: ServiceContext): void {
@@ -133,6 +144,8 @@ export async function buildServer(ctx: ServiceContext): Promise<FastifyInstance>
   registerAnalysisRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
   registerWebSocketRoutes(app, ctx);
+  registerScenarioRoutes(app, ctx);
+  await registerWebRoutes(app, ctx);
   await app.ready();
   return app;
 }

@@ -48,7 +48,11 @@ function createLogger(level: string): Logger {
   return pino({
     level,
     base: { service: 'unimargin' },
-    redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
+    redact: [
+      'req.headers.authorization',
+      'req.headers["x-api-key"]',
+      'req.headers["sec-websocket-protocol"]',
+    ],
   });
 }
 

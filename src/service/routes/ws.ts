@@ -1,5 +1,7 @@
 // WebSocket: {"type":"subscribe","nodes":[...]} → margin updates after each recompute and alerts of those
-// nodes' subtrees. Authenticated like every /v1 route (Authorization or X-API-Key header on the upgrade).
+// nodes' subtrees. Authenticated like every /v1 route: the Authorization or X-API-Key header of the upgrade,
+// or, for browsers (which cannot set those), the key in a `base64url.bearer.unimargin.` subprotocol beside
+// `unimargin.v1` (see auth.ts).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ServiceContext } from '../context.js';

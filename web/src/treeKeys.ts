@@ -1,0 +1,62 @@
+// What a key does in the account tree (the ARIA tree pattern), as a pure function of the visible rows.
+import type { TreeRowInfo } from './useDesk';
+
+/** The effect of a key: move focus to a row, open or close a branch, or select a row. */
+export type TreeAction =
+  { focus: string } | { toggle: string; open: boolean } | { select: string } | undefined;
+
+/** Returns the action of `key` on the focused row; undefined for keys the tree does not handle. */
+export function treeKeyAction(
+  key: string,
+  visible: readonly TreeRowInfo[],
+  focused: string,
+  isOpen: (id: string) => boolean,
+): TreeAction {
+  const index = visible.findIndex((r) => r.id === focused);
+  const row = visible[index];
+  if (row === undefined) return undefined;
+  const focus = (id: string | null | undefined): TreeAction =>
+    id === undefined || id === null ? undefined : { focus: id };
+  const branch = row.children.length > 0;
+  switch (key) {
+    case 'ArrowDown':
+      return focus(visible[index + 1]?.id);
+    case 'ArrowUp':
+      return focus(visible[index - 1]?.id);
+    case 'Home':
+      return focus(visible[0]?.id);
+    case 'End':
+      return focus(visible[visible.length - 1]?.id);
+    case 'ArrowRight':
+      if (!branch) return undefined;
+      return isOpen(row.id) ? focus(row.children[0]) : { toggle: row.id, open: true };
+    case 'ArrowLeft':
+      return branch && isOpen(row.id) ? { toggle: row.id, open: false } : focus(row.parent);
+    case 'Enter':
+    case ' ':
+      return { select: row.id };
+    default:
+      return undefined;
+  }
+}
+
+/** Returns the rows whose ancestors are all expanded. */
+export function visibleRows(rows: readonly TreeRowInfo[], collapsed: ReadonlySet<string>): TreeRowInfo[] {
+  const hidden = new Set<string>();
+  return rows.filter((r) => {
+    if (r.parent !== null && (hidden.has(r.parent) || collapsed.has(r.parent))) {
+      hidden.add(r.id);
+      return false;
+    }
+    return true;
+  });
+}
+
+/** Returns each row's position among its siblings and their count (aria-posinset, aria-setsize). */
+export function siblingPositions(rows: readonly TreeRowInfo[]): Map<string, [number, number]> {
+  const groups = new Map<string | null, string[]>();
+  for (const r of rows) groups.set(r.parent, [...(groups.get(r.parent) ?? []), r.id]);
+  const out = new Map<string, [number, number]>();
+  for (const ids of groups.values()) ids.forEach((id, i) => out.set(id, [i + 1, ids.length]));
+  return out;
+}
