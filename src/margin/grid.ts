@@ -32,25 +32,38 @@ function shortOptionNotional(p: ResolvedPosition, spot: number): number {
   return i.kind === 'option' && p.quantity < 0 ? -p.quantity * i.contractSize * spot : 0;
 }
 
-function scanUnderlying(
+/** Returns the net scenario vector of one underlying: positions' and scanned assets' risk arrays, summed. */
+function buildVector(
   u: string,
   exposure: Exposure,
   ctx: RiskContext,
   parameters: ModelParameters,
   scanned: (a: string) => boolean,
-): UnderlyingScan {
-  const set = ctx.scenarioSet(u, parameters);
-  const vector = new Float64Array(set.priceMoves.length);
-  const positions = exposure.positions.filter((p) => p.instrument.underlying === u);
-  const assets = [...exposure.assets].filter(([a, amount]) => a === u && amount !== 0 && scanned(a));
-  for (const p of positions) {
+): Float64Array {
+  const vector = new Float64Array(ctx.scenarioSet(u, parameters).priceMoves.length);
+  for (const p of exposure.positions) {
+    if (p.instrument.underlying !== u) continue;
     const ra = ctx.instrumentRiskArray(p.instrument, parameters);
     for (let s = 0; s < vector.length; s++) vector[s]! += p.quantity * ra[s]!;
   }
-  for (const [asset, amount] of assets) {
+  for (const [asset, amount] of exposure.assets) {
+    if (asset !== u || amount === 0 || !scanned(asset)) continue;
     const ra = ctx.assetRiskArray(asset, parameters);
     for (let s = 0; s < vector.length; s++) vector[s]! += amount * ra[s]!;
   }
+  return vector;
+}
+
+function scanUnderlying(
+  u: string,
+  vector: Float64Array,
+  exposure: Exposure,
+  ctx: RiskContext,
+  parameters: ModelParameters,
+  scanned: (a: string) => boolean,
+): UnderlyingScan {
+  const positions = exposure.positions.filter((p) => p.instrument.underlying === u);
+  const assets = [...exposure.assets].filter(([a, amount]) => a === u && amount !== 0 && scanned(a));
   let worst = 0;
   for (let s = 1; s < vector.length; s++) if (vector[s]! < vector[worst]!) worst = s;
   const spot = ctx.view.price(u);
@@ -112,12 +125,31 @@ function contributionsOf(
  * underlyings add, less the optional inter-underlying credit; loans add their add-on.
  */
 export const gridModel: MarginModel = (exposure, ctx, parameters): MarginResult => {
+  const scanned = (a: string): boolean => isScanned(a, parameters, ctx.view.reportingCurrency, 'grid');
+  const vectors = new Map(
+    underlyingsOf(exposure, scanned).map((u) => [u, buildVector(u, exposure, ctx, parameters, scanned)]),
+  );
+  return gridModelFromVectors(vectors, exposure, ctx, parameters);
+};
+
+/**
+ * Returns the grid margin of an exposure whose net scenario vectors per underlying are already known (e.g. a
+ * what-if's `vector + q x riskArray`): the same rules as gridModel, with no revaluation. An underlying the
+ * exposure holds but `vectors` lacks counts as a zero vector.
+ */
+export function gridModelFromVectors(
+  vectors: ReadonlyMap<string, Float64Array>,
+  exposure: Exposure,
+  ctx: RiskContext,
+  parameters: ModelParameters,
+): MarginResult {
   const reporting = ctx.view.reportingCurrency;
   const scanned = (a: string): boolean => isScanned(a, parameters, reporting, 'grid');
   const k = parameters.grid.imMultiplier;
-  const scans = underlyingsOf(exposure, scanned).map((u) =>
-    scanUnderlying(u, exposure, ctx, parameters, scanned),
-  );
+  const scans = underlyingsOf(exposure, scanned).map((u) => {
+    const vector = vectors.get(u) ?? new Float64Array(ctx.scenarioSet(u, parameters).priceMoves.length);
+    return scanUnderlying(u, vector, exposure, ctx, parameters, scanned);
+  });
   const components: MarginComponent[] = [];
   for (const s of scans) {
     const set = ctx.scenarioSet(s.underlying, parameters);
@@ -164,4 +196,4 @@ export const gridModel: MarginModel = (exposure, ctx, parameters): MarginResult 
     contributions: scans.flatMap((s) => contributionsOf(s, ctx, parameters)),
     vectors: new Map(scans.map((s) => [s.underlying, s.vector])),
   };
-};
+}

@@ -10,7 +10,7 @@ export * from './exposure.js';
 export * from './brackets.js';
 export * from './loans.js';
 export * from './shortOption.js';
-export { gridModel } from './grid.js';
+export { gridModel, gridModelFromVectors } from './grid.js';
 export { standardModel, deltaOneMargin, deltaOneNotional, positionComponent } from './standard.js';
 export { crossModel } from './cross.js';
 export * from './rulebooks/index.js';

@@ -1,11 +1,10 @@
 // Incremental grid margin: a portfolio's scenario vectors moved by a change of positions (vector + dq x riskArray)
-// and margined by the grid model's rules without revaluing anything. The rules here must stay those of
-// src/margin/grid.ts (scan risk, short option minimum, long-option premium cap, inter-underlying credit, loans);
-// test/risk/whatif.test.ts checks the two against each other to 1e-9.
+// and margined by the grid model's own rules (gridModelFromVectors) without revaluing anything;
+// test/risk/whatif.test.ts checks the result against full recomputation to 1e-9.
 import type { Instrument, ModelParameters } from '../core/index.js';
 import type { Amounts } from '../aggregate/index.js';
-import { isScanned, loanComponents, type Exposure } from '../margin/index.js';
-import { unitValue, type RiskContext } from '../scenarios/index.js';
+import { gridModelFromVectors, isScanned, type Exposure } from '../margin/index.js';
+import type { RiskContext } from '../scenarios/index.js';
 
 /** A change of exposure: quantity changes per instrument and amount changes per asset. */
 export interface ExposureDelta {
@@ -78,57 +77,6 @@ export function shiftedVectors(
   return out;
 }
 
-interface Scan {
-  vector: Float64Array;
-  scan: number;
-  shortOptionMinimum: number;
-  mm: number;
-  im: number;
-}
-
-function scanOf(
-  u: string,
-  vector: Float64Array,
-  exposure: Exposure,
-  ctx: RiskContext,
-  parameters: ModelParameters,
-  scanned: (asset: string) => boolean,
-): Scan {
-  let worst = 0;
-  for (let s = 1; s < vector.length; s++) if (vector[s]! < vector[worst]!) worst = s;
-  const scan = Math.max(0, -(vector[worst] ?? 0));
-  const positions = exposure.positions.filter((p) => p.instrument.underlying === u);
-  const spot = ctx.view.price(u);
-  let notional = 0;
-  for (const p of positions)
-    if (p.instrument.kind === 'option' && p.quantity < 0)
-      notional += -p.quantity * p.instrument.contractSize * spot;
-  const shortOptionMinimum = parameters.grid.shortOptionMinimum * notional;
-  const assets = [...exposure.assets].filter(([a, amount]) => a === u && amount !== 0 && scanned(a));
-  const longOnly =
-    positions.length > 0 &&
-    assets.length === 0 &&
-    positions.every((p) => p.instrument.kind === 'option' && p.quantity > 0);
-  const cap = longOnly
-    ? positions.reduce((a, p) => a + p.quantity * unitValue(p.instrument, ctx.view), 0)
-    : Infinity;
-  const mm = Math.min(Math.max(scan, shortOptionMinimum), cap);
-  return { vector, scan, shortOptionMinimum, mm, im: Math.min(parameters.grid.imMultiplier * mm, cap) };
-}
-
-/** Returns the credit for scan risks that offset when every underlying moves in the same scenario index. */
-function credit(scans: readonly Scan[], fraction: number): number {
-  if (fraction === 0 || scans.length < 2) return 0;
-  const size = scans[0]!.vector.length;
-  if (scans.some((s) => s.vector.length !== size)) return 0;
-  const joint = new Float64Array(size);
-  for (const s of scans) for (let i = 0; i < size; i++) joint[i]! += s.vector[i]!;
-  let lowest = Infinity;
-  for (let i = 0; i < size; i++) lowest = Math.min(lowest, joint[i]!);
-  const separate = scans.reduce((a, s) => a + s.scan, 0);
-  return fraction * Math.max(0, separate - Math.max(0, -lowest));
-}
-
 /**
  * Returns the grid margin (IM, MM; reporting currency) of an exposure whose per-underlying scenario vectors are
  * given: the scan of the vectors plus the grid model's other rules, with no revaluation.
@@ -139,23 +87,6 @@ export function gridMarginFromVectors(
   ctx: RiskContext,
   parameters: ModelParameters,
 ): Amounts {
-  const reporting = ctx.view.reportingCurrency;
-  const scanned = (a: string): boolean => isScanned(a, parameters, reporting, 'grid');
-  const underlyings = new Set<string>();
-  for (const p of exposure.positions) underlyings.add(p.instrument.underlying);
-  for (const [asset, amount] of exposure.assets) if (amount !== 0 && scanned(asset)) underlyings.add(asset);
-  const scans = [...underlyings].sort().map((u) => {
-    const v = vectors.get(u) ?? new Float64Array(ctx.scenarioSet(u, parameters).priceMoves.length);
-    return scanOf(u, v, exposure, ctx, parameters, scanned);
-  });
-  const parts: Amounts[] = scans.map((s) => ({ im: s.im, mm: s.mm }));
-  const c = Math.min(
-    credit(scans, parameters.grid.interUnderlyingCredit),
-    scans.reduce((a, s) => a + s.mm, 0) - scans.reduce((a, s) => a + s.shortOptionMinimum, 0),
-  );
-  if (c > 0) parts.push({ im: -parameters.grid.imMultiplier * c, mm: -c });
-  parts.push(...loanComponents(exposure, ctx.view, parameters));
-  const im = parts.reduce((a, p) => a + p.im, 0);
-  const mm = parts.reduce((a, p) => a + p.mm, 0);
-  return { im: Math.max(im, mm), mm };
+  const r = gridModelFromVectors(vectors, exposure, ctx, parameters);
+  return { im: r.im, mm: r.mm };
 }
