@@ -1,45 +1,22 @@
 // The HTTP API over the embedded store: what-if, stress, allocation, market data, accounts and keys. Expected
 // margins come from the core library run directly on the same book, not from the service.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseText, resolveBook, type BookInput } from '../../src/core/index.js';
 import { buildReport } from '../../src/report/index.js';
-import type { Store } from '../../src/store/index.js';
-import type { Service } from '../../src/service/service.js';
-import { caller, nonFiniteIn, startService } from './support.js';
+import { caller, nonFiniteIn, serviceFixture } from './support.js';
 
 const EXAMPLE = 'examples/fund.book.yaml';
 const exampleInput = (): BookInput => parseText(readFileSync(EXAMPLE, 'utf8')) as BookInput;
 
-let service: Service;
-let store: Store;
-let call: ReturnType<typeof caller>;
-const bodies: string[] = [];
-
-before(async () => {
-  ({ service, store } = await startService());
-  const raw = caller(service);
-  call = async (...args) => {
-    const r = await raw(...args);
-    bodies.push(r.response.body);
-    return r;
-  };
-});
-after(async () => {
-  await service.close();
-  await store.close();
-});
-
-const settle = async (): Promise<void> => {
-  await service.ctx.events.idle();
-  await service.ctx.recomputer.idle();
-};
+const fx = serviceFixture();
+const { call, bodies, settle } = fx;
 
 describe('what-if, stress, allocation', () => {
   it('what-if: before and after equal the library on the book with the trade, and nothing changes', async () => {
     await settle();
-    const version = service.ctx.state.version;
+    const version = fx.service.ctx.state.version;
     const r = await call('POST', '/v1/accounts/deribit-pm/what-if', {
       trades: [{ instrument: 'BTC-26JUN20', quantity: '1000', price: '9094.47' }],
     });
@@ -55,7 +32,7 @@ describe('what-if, stress, allocation', () => {
       ['deribit-pm', 'desk-options', 'fund'],
     );
     // Independent oracle: the current book with the position changed, margined by the library.
-    const book = service.ctx.state.toBook();
+    const book = fx.service.ctx.state.toBook();
     const account = book.accounts.find((a) => a.id === 'deribit-pm')!;
     account.positions = account.positions.map((p) =>
       p.instrument === 'BTC-26JUN20' ? { ...p, quantity: p.quantity + 1000 } : p,
@@ -73,7 +50,7 @@ describe('what-if, stress, allocation', () => {
       assert.equal(n.incrementalIm, n.after.im - n.before.im);
     }
     assert.equal(r.body.incrementalIm, nodes[0]!.incrementalIm);
-    assert.equal(service.ctx.state.version, version);
+    assert.equal(fx.service.ctx.state.version, version);
   });
 
   it('stress: no move changes nothing; a fall moves equity by the book’s P&L', async () => {
@@ -165,7 +142,7 @@ describe('accounts and keys', () => {
     const created = await call('POST', '/v1/keys', { name: 'reader', scopes: ['read'], root: 'desk-delta' });
     assert.equal(created.status, 201);
     const key = created.body.key as string;
-    const reader = caller(service, key);
+    const reader = caller(fx.service, key);
     assert.equal((await reader('GET', '/v1/margin')).status, 200);
     assert.equal(
       (
@@ -181,7 +158,7 @@ describe('accounts and keys', () => {
     );
     const listed = JSON.stringify((await call('GET', '/v1/keys')).body);
     assert.ok(!listed.includes(key) && !listed.includes('hash') && !listed.includes('salt'));
-    const rows = await store.listApiKeys();
+    const rows = await fx.store.listApiKeys();
     assert.ok(
       rows.every((row) => !JSON.stringify(row).includes(key)),
       'the store never holds the key',
@@ -192,7 +169,7 @@ describe('accounts and keys', () => {
 
   it('answers 401 without detail for a missing or wrong key', async () => {
     for (const key of [null, 'wrong-key-0123456789']) {
-      const r = await caller(service, key)('GET', '/v1/margin');
+      const r = await caller(fx.service, key)('GET', '/v1/margin');
       assert.equal(r.status, 401);
       assert.deepEqual(Object.keys(r.body), ['error']);
     }

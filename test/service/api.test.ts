@@ -1,49 +1,26 @@
 // The HTTP API over the embedded store: operations, margin with explain, events (idempotency, sequence
 // numbers), history, validation, limits and errors. Expected margins come from the core library run directly
 // on the same book, not from the service.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { loadBook } from '../../src/core/index.js';
 import { buildReport } from '../../src/report/index.js';
-import type { Store } from '../../src/store/index.js';
 import { addDecimal } from '../../src/service/decimal.js';
 import { coreMarginEngine, type MarginEngine } from '../../src/service/marginEngine.js';
-import type { Service } from '../../src/service/service.js';
-import { ADMIN_KEY, caller, nonFiniteIn, startService } from './support.js';
+import { ADMIN_KEY, caller, nonFiniteIn, startService, serviceFixture } from './support.js';
 
 const EXAMPLE = 'examples/fund.book.yaml';
 
-let service: Service;
-let store: Store;
-let call: ReturnType<typeof caller>;
-const bodies: string[] = [];
-
-before(async () => {
-  ({ service, store } = await startService());
-  const raw = caller(service);
-  call = async (...args) => {
-    const r = await raw(...args);
-    bodies.push(r.response.body);
-    return r;
-  };
-});
-after(async () => {
-  await service.close();
-  await store.close();
-});
-
-const settle = async (): Promise<void> => {
-  await service.ctx.events.idle();
-  await service.ctx.recomputer.idle();
-};
+const fx = serviceFixture();
+const { call, bodies, settle } = fx;
 
 describe('operations', () => {
   it('answers /healthz, /readyz and /metrics without a key', async () => {
     assert.equal((await call('GET', '/healthz')).status, 200);
     const ready = await call('GET', '/readyz');
     assert.deepEqual([ready.status, ready.body.status], [200, 'ready']);
-    const metrics = await service.app.inject({ method: 'GET', url: '/metrics' });
+    const metrics = await fx.service.app.inject({ method: 'GET', url: '/metrics' });
     for (const name of [
       'unimargin_http_request_duration_seconds',
       'unimargin_recompute_duration_seconds',
@@ -69,14 +46,14 @@ describe('operations', () => {
       '/v1/accounts/{id}/events'
     ]!.post!;
     assert.ok(JSON.stringify(body.requestBody).includes('idempotencyKey'), 'the event schema comes from zod');
-    const docs = await service.app.inject({ method: 'GET', url: '/docs/' });
+    const docs = await fx.service.app.inject({ method: 'GET', url: '/docs/' });
     assert.equal(docs.statusCode, 200);
     assert.match(docs.headers['content-type'] as string, /text\/html/);
   });
 
   it('sets security headers on every answer, errors included', async () => {
     for (const url of ['/healthz', '/v1/margin', '/v1/nope']) {
-      const r = await service.app.inject({ method: 'GET', url });
+      const r = await fx.service.app.inject({ method: 'GET', url });
       assert.equal(r.headers['x-content-type-options'], 'nosniff', url);
       assert.ok(r.headers['content-security-policy'] !== undefined, url);
     }
@@ -118,7 +95,7 @@ describe('margin', () => {
 
   it('gives liquidation prices equal to the library’s for the node', async () => {
     const r = await call('GET', '/v1/nodes/deribit-pm/liquidation');
-    const expected = coreMarginEngine().liquidation(service.ctx.state.resolved(), 'deribit-pm');
+    const expected = coreMarginEngine().liquidation(fx.service.ctx.state.resolved(), 'deribit-pm');
     assert.deepEqual(r.body.liquidation, JSON.parse(JSON.stringify(expected)));
     assert.ok(expected.length > 0);
   });
@@ -328,7 +305,7 @@ describe('limits and errors', () => {
   });
 
   it('refuses bodies that are not JSON', async () => {
-    const r = await service.app.inject({
+    const r = await fx.service.app.inject({
       method: 'POST',
       url: '/v1/stress',
       headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
@@ -342,7 +319,7 @@ describe('limits and errors', () => {
   });
 
   it('rate-limits a key with 429', async () => {
-    const limited = await startService({ rateLimitMax: 3 }, { store });
+    const limited = await startService({ rateLimitMax: 3 }, { store: fx.store });
     try {
       const c = caller(limited.service);
       const statuses = [];
@@ -363,7 +340,7 @@ describe('limits and errors', () => {
         throw new Error('secret detail at /internal/path');
       },
     };
-    const broken = await startService({}, { store, engine: failing });
+    const broken = await startService({}, { store: fx.store, engine: failing });
     try {
       const r = await caller(broken.service)('POST', '/v1/accounts/fund/what-if', {
         trades: [{ instrument: 'BTCUSDT', quantity: 1 }],

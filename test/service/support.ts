@@ -1,5 +1,6 @@
 // A service over an in-memory PGlite store (one per test file: PGlite takes seconds to start), seeded with the
 // example book, with helpers to call it as a key holder would.
+import { after, before } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { openPgliteStore, type Store } from '../../src/store/index.js';
 import { defaultConfig, type ServiceConfig } from '../../src/service/config.js';
@@ -62,4 +63,47 @@ export function caller(service: Service, key: string | null = ADMIN_KEY) {
 /** Returns the first number that is NaN or infinite found in a JSON text, or undefined. */
 export function nonFiniteIn(text: string): string | undefined {
   return /\b(NaN|Infinity)\b/.exec(text)?.[0];
+}
+
+/**
+ * Returns a per-file fixture: a service started before the file's tests and closed after, a caller with the
+ * admin key that keeps every response body (to check none holds NaN or Infinity), and `settle` to wait until
+ * accepted events are applied and margins recomputed.
+ */
+export function serviceFixture() {
+  let running: { service: Service; store: Store } | undefined;
+  let raw: ReturnType<typeof caller> | undefined;
+  const bodies: string[] = [];
+  const started = (): { service: Service; store: Store } => {
+    if (running === undefined) throw new Error('the service fixture is used before its before() hook ran');
+    return running;
+  };
+  before(async () => {
+    running = await startService();
+    raw = caller(running.service);
+  });
+  after(async () => {
+    await running?.service.close();
+    await running?.store.close();
+  });
+  const call: ReturnType<typeof caller> = async (...args) => {
+    if (raw === undefined) throw new Error('the service fixture is used before its before() hook ran');
+    const r = await raw(...args);
+    bodies.push(r.response.body);
+    return r;
+  };
+  return {
+    get service(): Service {
+      return started().service;
+    },
+    get store(): Store {
+      return started().store;
+    },
+    call,
+    bodies,
+    settle: async (): Promise<void> => {
+      await started().service.ctx.events.idle();
+      await started().service.ctx.recomputer.idle();
+    },
+  };
 }
