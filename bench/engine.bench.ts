@@ -1,31 +1,34 @@
-// npm run bench: the performance engine (src/engine) on generated books from a fixed seed. Prints the machine
-// and writes bench/results.engine.json: risk-array build, full batch (1 and 2 threads, TypeScript and WASM
-// kernels, 100,000 and 1,000,000 accounts), the bandwidth floor of the same bytes, an incremental tick and
-// pre-trade latency. Times are the best of several runs: on a machine shared with other work the fastest run
-// is the one least disturbed; compare figures as ratios within one run.
-import { cpus, totalmem } from 'node:os';
-import { writeFileSync } from 'node:fs';
-import { loadBook, type ResolvedPosition } from '../src/core/index.js';
-import { buildRiskMatrix, gridBatch, gridModel } from '../src/margin/index.js';
+// npm run bench: the performance engine (src/engine) on generated books from a fixed seed. Records under
+// "engine" in bench/results.json: risk-array build, full batch (1 and 2 threads, TypeScript and WASM kernels,
+// 100,000 and 1,000,000 accounts), the floor (a read of the same bytes alone, on the same threads), an
+// incremental tick and pre-trade latency. Times are the best of several runs: on a machine shared with other
+// work the fastest run is the one least disturbed; compare figures as ratios within one run.
+// Every timed kernel's output is checked, outside the timed regions, against the TypeScript kernel on every
+// account and against the per-account grid model (every account at 100,000; a random sample at 1,000,000,
+// where the model would take over a minute); any account beyond 1e-9 relative fails the benchmark.
+import { loadBook } from '../src/core/index.js';
 import { createMarketView, createRiskContext } from '../src/scenarios/index.js';
+import { closeBatchPool, createBatchPool, runBatch, runStream, type BatchPool } from '../src/engine/batch.js';
+import { fillRows } from '../src/engine/catalog.js';
+import { createEngine, loadPositions, type PositionColumns } from '../src/engine/engine.js';
+import { stateBytes } from '../src/engine/layout.js';
+import { createPreTradeChecker, tradeCheck } from '../src/engine/preTrade.js';
+import type { EngineState, KernelName } from '../src/engine/state.js';
+import { applyTick } from '../src/engine/tick.js';
 import {
-  applyTick,
-  closeBatchPool,
-  createBatchPool,
-  createEngine,
-  createPreTradeChecker,
-  fillRows,
-  loadPositions,
-  runBatch,
-  runStream,
-  stateBytes,
-  tradeCheck,
-  type BatchPool,
-  type EngineState,
-  type KernelName,
-  type PositionColumns,
-} from '../src/engine/index.js';
-import { generateInstruments, generatePortfolios, rng } from './population.js';
+  clearMargins,
+  compareMargins,
+  compareWithModel,
+  failures,
+  sampleAccounts,
+  snapshotMargins,
+  TOLERANCE,
+  type Comparison,
+  type Margins,
+} from './engineCheck.js';
+import { cacheResidentReads, floorReads, touchedBytes } from './floor.js';
+import { concentratedPortfolios, generateInstruments, generatePortfolios, rng } from './population.js';
+import { machineLine, recordResults } from './results.js';
 
 const SEED = 20241124;
 const POSITIONS = 20;
@@ -33,6 +36,8 @@ const INSTRUMENTS = 2_000;
 const UNDERLYINGS = 20;
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 100_000);
 const MILLION = Number(process.env.BENCH_MILLION ?? 1_000_000);
+/** Accounts of the 1,000,000 run checked against the per-account model (all of them at 100,000). */
+const MODEL_SAMPLE = Number(process.env.BENCH_MODEL_SAMPLE ?? 20_000);
 const CHECKS = 1_000_000;
 
 async function time(runs: number, f: () => unknown): Promise<number> {
@@ -66,103 +71,66 @@ function engineFor(positions: PositionColumns): EngineState {
   return state;
 }
 
-/** Bytes the batch reads: risk rows of multi-position segments, extremes of single ones, slots, accounts. */
-function touchedBytes(state: EngineState): { rowBytes: number; slotBytes: number } {
-  const c = state.columns;
-  let rowBytes = 0;
-  let slots = 0;
-  for (let a = 0; a < state.accountIds.length; a++) {
-    const start = c.slotStart[a]!;
-    const end = start + c.slotCount[a]!;
-    slots += end - start;
-    for (let p = start; p < end;) {
-      let e = p + 1;
-      while (e < end && c.rowRank[c.slotRow[e]!] === c.rowRank[c.slotRow[p]!]) e++;
-      rowBytes += e - p === 1 ? 16 : (e - p) * c.width * 8;
-      p = e;
-    }
-  }
-  return { rowBytes, slotBytes: slots * 12 + state.accountIds.length * 24 };
+interface BatchRun {
+  figures: Record<string, number>;
+  /** What each timed kernel left, by `${kernel}${threads}Thread`. */
+  outputs: Record<string, Margins>;
 }
 
-/** Splits the floor's reads over threads: the risk matrix re-read from cache as often as the batch reads it. */
-function floorReads(state: EngineState, threads: number): [number, number][][] {
-  const c = state.columns;
-  const { rowBytes } = touchedBytes(state);
-  const matrix = resolved.length * c.width;
-  const perThread = Math.round(rowBytes / 8 / threads);
-  const slots = state.slotsUsed;
-  return Array.from({ length: threads }, (_v, t) => {
-    const reads: [number, number][] = [];
-    for (let left = perThread; left > 0; left -= matrix)
-      reads.push([c.rowValues.byteOffset, Math.min(matrix, left)]);
-    const share = Math.floor(slots / threads / 2) * 2;
-    reads.push([c.slotQuantity.byteOffset + t * share * 8, share]);
-    reads.push([c.slotRow.byteOffset + t * share * 4, Math.floor(share / 2)]);
-    return reads;
-  });
-}
-
-interface BatchFigures {
-  [key: string]: number;
-}
-
-async function batchFigures(state: EngineState, pools: BatchPool[], runs: Record<KernelName, number>) {
-  const figures: BatchFigures = {};
-  for (const pool of pools)
+/** Times every kernel on every pool and its floor; keeps what each kernel wrote for the checks. */
+async function batchFigures(
+  state: EngineState,
+  pools: BatchPool[],
+  runs: Record<KernelName, number>,
+): Promise<BatchRun> {
+  const figures: Record<string, number> = {};
+  const outputs: Record<string, Margins> = {};
+  for (const pool of pools) {
+    const reads = floorReads(state, pool.threads);
     for (const kernel of ['wasm', 'js'] as const) {
+      const name = `${kernel}${pool.threads}Thread`;
+      clearMargins(state);
       await runBatch(state, pool, kernel);
-      figures[`${kernel}${pool.threads}ThreadMs`] = await time(runs[kernel], () =>
-        runBatch(state, pool, kernel),
-      );
+      figures[`${name}Ms`] = await time(runs[kernel], () => runBatch(state, pool, kernel));
+      outputs[name] = snapshotMargins(state);
       figures[`floor${kernel === 'wasm' ? 'Simd' : 'Js'}${pool.threads}ThreadMs`] = await time(
         runs[kernel],
-        () => runStream(state, pool, kernel, floorReads(state, pool.threads)),
+        () => runStream(state, pool, kernel, reads),
       );
     }
-  return figures;
+  }
+  return { figures, outputs };
 }
 
-/** Returns gridModel vs engine, largest relative difference in IM and MM over the first `count` accounts. */
-function referenceDifference(state: EngineState, positions: PositionColumns, count: number): number {
-  let worst = 0;
-  for (let a = 0; a < count; a++) {
-    const list: ResolvedPosition[] = [];
-    for (let p = positions.offsets[a]!; p < positions.offsets[a + 1]!; p++)
-      list.push({
-        instrument: resolved[positions.instrument[p]!]!,
-        quantity: positions.quantity[p]!,
-        entryPrice: undefined,
-      });
-    const r = gridModel({ positions: list, assets: new Map() }, state.context, parameters);
-    for (const [x, y] of [
-      [r.mm, state.columns.accountMm[a]!],
-      [r.im, state.columns.accountIm[a]!],
-    ] as const)
-      worst = Math.max(worst, Math.abs(x - y) / Math.max(1, Math.abs(x)));
-  }
-  return worst;
+/**
+ * Returns the checks of one size: every kernel and thread count against the TypeScript kernel on one thread
+ * (every account), and the WASM kernel on two threads against the per-account model on `modelAccounts`.
+ */
+function checkRun(
+  state: EngineState,
+  positions: PositionColumns,
+  run: BatchRun,
+  modelAccounts: readonly number[],
+): { checks: Record<string, Comparison>; modelMicrosecondsPerAccount: number } {
+  const reference = run.outputs.js1Thread!;
+  const checks: Record<string, Comparison> = {};
+  for (const [name, margins] of Object.entries(run.outputs))
+    if (name !== 'js1Thread')
+      checks[name] = compareMargins(margins, reference, 'TypeScript kernel, 1 thread');
+  const model = compareWithModel(run.outputs.wasm2Thread!, state, positions, resolved, modelAccounts);
+  const { modelMicrosecondsPerAccount, ...modelCheck } = model;
+  checks.wasm2ThreadToModel = modelCheck;
+  return { checks, modelMicrosecondsPerAccount };
 }
 
-/** Accounts of which about `share` hold instruments of underlying U0 (rows 0..99); the rest never do. */
-function concentratedPortfolios(accounts: number, share: number, draw: () => number): PositionColumns {
-  const perUnderlying = INSTRUMENTS / UNDERLYINGS;
-  const offsets = new Uint32Array(accounts + 1);
-  const instrument = new Uint32Array(accounts * POSITIONS);
-  const quantity = new Float64Array(accounts * POSITIONS);
-  for (let a = 0; a < accounts; a++) {
-    const holds = draw() < share;
-    for (let p = 0; p < POSITIONS; p++) {
-      const k = a * POSITIONS + p;
-      instrument[k] =
-        holds && p === 0
-          ? Math.floor(draw() * perUnderlying)
-          : perUnderlying + Math.floor(draw() * (INSTRUMENTS - perUnderlying));
-      quantity[k] = Math.round((draw() * 2 - 1) * 100) / 10 || 0.1;
-    }
-    offsets[a + 1] = (a + 1) * POSITIONS;
-  }
-  return { accountCount: accounts, offsets, instrument, quantity };
+/** Returns the honest ratios: each kernel's time over the read of the same bytes on the same threads. */
+function floorRatios(b: Record<string, number>): Record<string, number> {
+  return {
+    wasm1Thread: b.wasm1ThreadMs! / b.floorSimd1ThreadMs!,
+    wasm2Threads: b.wasm2ThreadMs! / b.floorSimd2ThreadMs!,
+    js2ThreadsToJsFloor: b.js2ThreadMs! / b.floorJs2ThreadMs!,
+    wasm2ThreadsToJsFloor: b.wasm2ThreadMs! / b.floorJs2ThreadMs!,
+  };
 }
 
 // 1. Risk arrays: every row priced under a fresh market view (nothing cached).
@@ -177,37 +145,23 @@ const riskArrayMs = await time(3, () => {
   fillRows(probe.columns, probe.catalog, ctx, parameters, probe.columns.rowRank.keys());
 });
 
-// 2. Full batch, 100,000 accounts: the same population as margin.bench.ts.
-const risk = buildRiskMatrix(resolved, probe.context, parameters, underlyingIndex);
+// 2. Full batch, 100,000 accounts.
 const portfolios = generatePortfolios(ACCOUNTS, POSITIONS, INSTRUMENTS, underlyingOf, random);
 const engine = engineFor(portfolios);
 const pools = [createBatchPool(1), createBatchPool(2)];
-const batch = await batchFigures(engine, pools, { wasm: 7, js: 3 });
-const gridBatchMs = await time(3, () =>
-  gridBatch(
-    portfolios,
-    risk,
-    parameters.grid.imMultiplier,
-    new Float64Array(ACCOUNTS),
-    new Float64Array(ACCOUNTS),
-  ),
-);
+const batchRun = await batchFigures(engine, pools, { wasm: 7, js: 3 });
+const batch = batchRun.figures;
+const batchCheck = checkRun(engine, portfolios, batchRun, sampleAccounts(ACCOUNTS, ACCOUNTS, random));
 const touched = touchedBytes(engine);
 // How much of a second core this run got: the same L1-resident reads on one thread, then split over two.
-const l1Reads = (parts: number): [number, number][][] =>
-  Array.from({ length: parts }, () =>
-    Array.from({ length: 20_000 / parts }, (): [number, number] => [
-      engine.columns.rowValues.byteOffset,
-      4096,
-    ]),
-  );
 const parallelism =
-  (await time(5, () => runStream(engine, pools[0]!, 'wasm', l1Reads(1)))) /
-  (await time(5, () => runStream(engine, pools[1]!, 'wasm', l1Reads(2))));
-const maxRelativeDifference = referenceDifference(engine, portfolios, Math.min(2_000, ACCOUNTS));
+  (await time(5, () => runStream(engine, pools[0]!, 'wasm', cacheResidentReads(engine, 1)))) /
+  (await time(5, () => runStream(engine, pools[1]!, 'wasm', cacheResidentReads(engine, 2))));
 
 // 3. Incremental tick on U0, held by about 30% of accounts.
-const ticked = engineFor(concentratedPortfolios(ACCOUNTS, 0.3, rng(SEED + 1)));
+const ticked = engineFor(
+  concentratedPortfolios(ACCOUNTS, POSITIONS, INSTRUMENTS, UNDERLYINGS, 0.3, rng(SEED + 1)),
+);
 await runBatch(ticked, pools[0]!, 'wasm');
 const tickFigures: Record<string, number> = {};
 let holders = 0;
@@ -256,25 +210,31 @@ const preTrade = {
   p99Microseconds: latency[Math.floor(CHECKS * 0.99)]! * 1000,
 };
 
-// 2b. One million accounts.
-let million: BatchFigures & { memoryBytes: number; memoryBytesPerPosition: number } = {
-  memoryBytes: 0,
-  memoryBytesPerPosition: 0,
-};
+// 2b. One million accounts: the TypeScript kernel checks every account, the per-account model a sample.
+let million: Record<string, unknown> = { accounts: MILLION };
+let millionBatch: Record<string, number> = {};
+let millionChecks: Record<string, Comparison> = {};
 if (MILLION > 0) {
-  const big = engineFor(generatePortfolios(MILLION, POSITIONS, INSTRUMENTS, underlyingOf, rng(SEED + 3)));
+  const positions = generatePortfolios(MILLION, POSITIONS, INSTRUMENTS, underlyingOf, rng(SEED + 3));
+  const big = engineFor(positions);
   const memoryBytes = stateBytes(big.columns.capacity);
+  const run = await batchFigures(big, pools, { wasm: 3, js: 1 });
+  const sample = sampleAccounts(MILLION, MODEL_SAMPLE, rng(SEED + 4));
+  millionChecks = checkRun(big, positions, run, sample).checks;
+  millionBatch = run.figures;
   million = {
-    ...(await batchFigures(big, pools, { wasm: 3, js: 1 })),
+    accounts: MILLION,
+    ...millionBatch,
+    floorRatio: floorRatios(millionBatch),
     memoryBytes,
     memoryBytesPerPosition: memoryBytes / (MILLION * POSITIONS),
+    checks: millionChecks,
   };
 }
 await Promise.all(pools.map(closeBatchPool));
 
-const cpu = cpus()[0]?.model ?? 'unknown cpu';
-const results = {
-  machine: { cpu, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+const batchFloorRatio = floorRatios(batch);
+recordResults('engine', {
   note: 'best of several runs; other processes shared the CPU: compare figures as ratios within one run',
   /** Speed-up of a compute-bound read on two threads over one: 2 on an idle two-core machine. */
   parallelSpeedupAvailable: parallelism,
@@ -283,23 +243,18 @@ const results = {
     positionsPerAccount: POSITIONS,
     instruments: INSTRUMENTS,
     underlyings: UNDERLYINGS,
-    scenarios: risk.scenarioCount,
+    scenarios: engine.columns.capacity.scenarios,
     paddedScenarios: engine.columns.width,
   },
   riskArrayBuildMs: riskArrayMs,
+  perAccountModelMicroseconds: batchCheck.modelMicrosecondsPerAccount,
   batch: {
     ...batch,
-    gridBatch1ThreadMs: gridBatchMs,
-    bytesTouched: touched.rowBytes + touched.slotBytes,
-    maxRelativeDifferenceToGridModel: maxRelativeDifference,
+    bytesTouched: touched.rowBytes + touched.slotBytes + touched.accountBytes,
+    floorRatio: batchFloorRatio,
+    checks: batchCheck.checks,
   },
-  floorRatio: {
-    wasm1Thread: batch.wasm1ThreadMs! / batch.floorSimd1ThreadMs!,
-    wasm2Threads: batch.wasm2ThreadMs! / batch.floorSimd2ThreadMs!,
-    js2ThreadsToJsFloor: batch.js2ThreadMs! / batch.floorJs2ThreadMs!,
-    wasm2ThreadsToJsFloor: batch.wasm2ThreadMs! / batch.floorJs2ThreadMs!,
-  },
-  million: { accounts: MILLION, ...million },
+  million,
   tick: {
     underlying: 'U0',
     accountsRecomputed: holders,
@@ -309,32 +264,48 @@ const results = {
     ...tickFigures,
   },
   preTrade: { checks: CHECKS, ...preTrade },
-};
-writeFileSync(new URL('./results.engine.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+});
+
 const f = (x: number | undefined): string => (x ?? Number.NaN).toFixed(1);
-console.log(
-  `machine: ${cpu}, ${results.machine.cores} cores, ${results.machine.memoryGiB} GiB, Node ${process.version} (shared CPU: figures are noisy)`,
-);
+const count = (n: number): string => n.toLocaleString('en-US');
+console.log(machineLine());
 console.log(
   `two threads ran ${parallelism.toFixed(2)}x as fast as one on compute-bound work (2 when the machine is idle)`,
 );
-console.log(`risk arrays (${INSTRUMENTS} x ${risk.scenarioCount}): ${f(riskArrayMs)} ms`);
-for (const [label, b] of [
-  [`${ACCOUNTS.toLocaleString('en-US')} accounts`, batch],
-  [`${MILLION.toLocaleString('en-US')} accounts`, million],
-] as const)
+console.log(`risk arrays (${INSTRUMENTS} x ${engine.columns.capacity.scenarios}): ${f(riskArrayMs)} ms`);
+for (const [accounts, b] of [
+  [ACCOUNTS, batch],
+  [MILLION, millionBatch],
+] as const) {
+  if (accounts === 0) continue;
+  const r = floorRatios(b);
   console.log(
-    `batch ${label} x ${POSITIONS}: wasm ${f(b.wasm1ThreadMs)} / ${f(b.wasm2ThreadMs)} ms (1/2 threads), js ${f(b.js1ThreadMs)} / ${f(b.js2ThreadMs)} ms; floor simd ${f(b.floorSimd1ThreadMs)} / ${f(b.floorSimd2ThreadMs)} ms, js ${f(b.floorJs1ThreadMs)} / ${f(b.floorJs2ThreadMs)} ms`,
+    `batch ${count(accounts)} accounts x ${POSITIONS}: wasm ${f(b.wasm1ThreadMs)} / ${f(b.wasm2ThreadMs)} ms (1/2 threads), js ${f(b.js1ThreadMs)} / ${f(b.js2ThreadMs)} ms; floor (the read of the same bytes alone) simd ${f(b.floorSimd1ThreadMs)} / ${f(b.floorSimd2ThreadMs)} ms, js ${f(b.floorJs1ThreadMs)} / ${f(b.floorJs2ThreadMs)} ms`,
   );
+  console.log(
+    `  wasm is ${r.wasm1Thread!.toFixed(2)}x the floor on 1 thread, ${r.wasm2Threads!.toFixed(2)}x on 2 threads`,
+  );
+}
+for (const [accounts, checks] of [
+  [ACCOUNTS, batchCheck.checks],
+  [MILLION, millionChecks],
+] as const)
+  for (const [run, c] of Object.entries(checks))
+    console.log(
+      `  check ${count(accounts)}: ${run} vs ${c.reference}, ${count(c.accountsChecked)} accounts, max relative difference ${c.maxRelativeDifference.toExponential(2)}, ${c.accountsBeyondTolerance} beyond ${TOLERANCE}`,
+    );
 console.log(
-  `gridBatch (margin, 1 thread): ${f(gridBatchMs)} ms; max relative difference to gridModel: ${maxRelativeDifference.toExponential(2)}`,
+  `per-account grid model: ${batchCheck.modelMicrosecondsPerAccount.toFixed(1)} µs/account; memory ${f(million.memoryBytesPerPosition as number | undefined)} bytes/position at ${count(MILLION)} accounts`,
 );
 console.log(
-  `floor ratio (wasm, 2 threads): ${results.floorRatio.wasm2Threads.toFixed(2)}x; memory ${f(million.memoryBytesPerPosition)} bytes/position at ${MILLION.toLocaleString('en-US')} accounts`,
+  `tick on U0 (${holders} accounts, ${(100 * (holders / ACCOUNTS)).toFixed(0)}%): wasm ${f(tickFigures.wasmMs)} ms, js ${f(tickFigures.jsMs)} ms (rows alone ${f(rowsOnlyMs)} ms)`,
 );
 console.log(
-  `tick on U0 (${holders} accounts, ${(100 * results.tick.shareOfAccounts).toFixed(0)}%): wasm ${f(tickFigures.wasmMs)} ms, js ${f(tickFigures.jsMs)} ms (rows alone ${f(rowsOnlyMs)} ms)`,
+  `pre-trade: median ${preTrade.medianMicroseconds.toFixed(2)} µs, p99 ${preTrade.p99Microseconds.toFixed(2)} µs over ${count(CHECKS)} checks`,
 );
-console.log(
-  `pre-trade: median ${preTrade.medianMicroseconds.toFixed(2)} µs, p99 ${preTrade.p99Microseconds.toFixed(2)} µs over ${CHECKS.toLocaleString('en-US')} checks`,
-);
+const failed = failures({
+  ...Object.fromEntries(Object.entries(batchCheck.checks).map(([k, v]) => [`${count(ACCOUNTS)} ${k}`, v])),
+  ...Object.fromEntries(Object.entries(millionChecks).map(([k, v]) => [`${count(MILLION)} ${k}`, v])),
+});
+for (const line of failed) console.error(`FAILED: ${line}`);
+if (failed.length > 0) process.exitCode = 1;

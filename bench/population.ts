@@ -1,7 +1,7 @@
 // A generated exchange population for benchmarks: instruments over several underlyings and accounts with
 // random positions, from a fixed seed so every run margins the same book.
 import type { InstrumentInput, MarketInput } from '../src/core/index.js';
-import type { PortfolioMatrix } from '../src/margin/index.js';
+import type { PositionColumns } from '../src/engine/engine.js';
 
 /** Returns a deterministic PRNG (mulberry32) yielding floats in [0, 1). */
 export function rng(seed: number): () => number {
@@ -79,7 +79,7 @@ export function generatePortfolios(
   instrumentCount: number,
   underlyingOf: Uint32Array,
   random: () => number,
-): PortfolioMatrix {
+): PositionColumns {
   const total = accounts * positionsPerAccount;
   const offsets = new Uint32Array(accounts + 1);
   const instrument = new Uint32Array(total);
@@ -94,6 +94,37 @@ export function generatePortfolios(
       quantity[base + p] = Math.round((random() * 2 - 1) * 100) / 10 || 0.1;
     }
     offsets[a + 1] = base + positionsPerAccount;
+  }
+  return { accountCount: accounts, offsets, instrument, quantity };
+}
+
+/**
+ * Returns accounts of `positionsPerAccount` positions of which about `share` hold one instrument of the first
+ * underlying (rows 0 to instrumentCount / underlyings - 1) and the rest never do: the population of a tick.
+ */
+export function concentratedPortfolios(
+  accounts: number,
+  positionsPerAccount: number,
+  instrumentCount: number,
+  underlyings: number,
+  share: number,
+  draw: () => number,
+): PositionColumns {
+  const perUnderlying = instrumentCount / underlyings;
+  const offsets = new Uint32Array(accounts + 1);
+  const instrument = new Uint32Array(accounts * positionsPerAccount);
+  const quantity = new Float64Array(accounts * positionsPerAccount);
+  for (let a = 0; a < accounts; a++) {
+    const holds = draw() < share;
+    for (let p = 0; p < positionsPerAccount; p++) {
+      const k = a * positionsPerAccount + p;
+      instrument[k] =
+        holds && p === 0
+          ? Math.floor(draw() * perUnderlying)
+          : perUnderlying + Math.floor(draw() * (instrumentCount - perUnderlying));
+      quantity[k] = Math.round((draw() * 2 - 1) * 100) / 10 || 0.1;
+    }
+    offsets[a + 1] = (a + 1) * positionsPerAccount;
   }
   return { accountCount: accounts, offsets, instrument, quantity };
 }

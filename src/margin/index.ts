@@ -31,5 +31,4 @@ export function modelFor(account: { model: MarginModelName; rulebook: string | u
   }
   return marginModels[account.model];
 }
-export * from './gridBatch.js';
 export * from './rulebooks/derive/index.js';
