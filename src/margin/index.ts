@@ -13,6 +13,20 @@ export * from './shortOption.js';
 export { gridModel, gridModelFromVectors } from './grid.js';
 export { standardModel, deltaOneMargin, deltaOneNotional, positionComponent } from './standard.js';
 export { crossModel } from './cross.js';
+export {
+  NODE_STATUSES,
+  WARNING_RATIO,
+  MARGIN_CALL_RATIO,
+  LIQUIDATION_RATIO,
+  STATUS_LEVELS,
+  reachesStatus,
+  statusAt,
+  nodeStatus,
+  marginRatio,
+  type NodeStatus,
+  type StatusFigures,
+  type StatusLevels,
+} from './status.js';
 export * from './rulebooks/index.js';
 
 /** The margin models by name. */

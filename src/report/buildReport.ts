@@ -2,6 +2,8 @@ import type { OffsetPolicy, ResolvedBook } from '../core/index.js';
 import { evaluateMargins, type Amounts, type NodeMargin } from '../aggregate/index.js';
 import {
   isStable,
+  marginRatio,
+  nodeStatus,
   rulebooks,
   type MarginComponent,
   type MarginResult,
@@ -9,10 +11,7 @@ import {
 } from '../margin/index.js';
 import { exposedUnderlyings, liquidationPoints, underlyingRisk } from '../risk/index.js';
 import { createMarketView, createRiskContext, type MarketView } from '../scenarios/index.js';
-import type { MarginReport, NodeExplain, NodeStatus, ReportComponent, ReportNode } from './types.js';
-
-/** Margin ratio at or above which a node is flagged as a warning (half its equity is maintenance). */
-export const WARNING_RATIO = 0.5;
+import type { MarginReport, NodeExplain, ReportComponent, ReportNode } from './types.js';
 
 export interface ReportOptions {
   policy?: OffsetPolicy;
@@ -22,20 +21,6 @@ export interface ReportOptions {
 }
 
 const toComponent = (c: MarginComponent): ReportComponent => ({ ...c });
-
-/** Returns the status of a node from its equity and requirements. */
-export function nodeStatus(equity: number, im: number, mm: number): NodeStatus {
-  if (mm > 0 && equity <= mm) return 'liquidation';
-  if (equity < im) return 'marginCall';
-  if (equity > 0 && mm / equity >= WARNING_RATIO) return 'warning';
-  return 'healthy';
-}
-
-/** Returns MM / equity, or null when equity is not positive. */
-export function marginRatio(equity: number, mm: number): number | null {
-  if (equity > 0) return mm / equity;
-  return mm === 0 && equity === 0 ? 0 : null;
-}
 
 /** Returns sum of parts less netted: never negative by construction (netted is a minimum), so only rounding is cut. */
 function freed(sumOfParts: Amounts, netted: Amounts): Amounts {

@@ -1,57 +1,57 @@
-// Alerts on the margin ratio (MM / equity): a node moves between levels when its ratio crosses a threshold,
-// and leaves a level only once the ratio is `hysteresis` below its threshold, so that a ratio hovering at a
-// threshold raises one alert, not one per recompute.
+// Alerts on the margin status (src/margin/status.ts): a node moves between levels when its figures reach a
+// status, and leaves a level only once they are `hysteresis` below its threshold, so that a ratio hovering at a
+// threshold raises one alert, not one per recompute. With the default thresholds and no hysteresis, a node's
+// alert level is its report status ('normal' is 'healthy').
+import {
+  NODE_STATUSES,
+  reachesStatus,
+  STATUS_LEVELS,
+  type NodeStatus,
+  type StatusFigures,
+  type StatusLevels,
+} from '../margin/index.js';
 import type { AlertLevelRow } from '../store/index.js';
 
 export const ALERT_LEVELS = ['normal', 'warning', 'marginCall', 'liquidation'] as const;
 export type AlertLevel = (typeof ALERT_LEVELS)[number];
 
-/** Margin ratios at which each level starts, and the band below a threshold that must be crossed to leave it. */
-export interface AlertThresholds {
-  warning: number;
-  marginCall: number;
-  liquidation: number;
+/**
+ * The status levels at which each alert level starts (warning and liquidation on MM / equity, margin call on
+ * IM / equity), and the band below a threshold that must be crossed to leave it.
+ */
+export interface AlertThresholds extends StatusLevels {
   hysteresis: number;
 }
 
-/**
- * Defaults: warning at half the equity held as maintenance margin (the report's warning status); margin call at
- * 0.8, where equity falls below IM when IM = 1.25 x MM (the grid model's default buffer); liquidation at 1.
- */
-export const DEFAULT_THRESHOLDS: AlertThresholds = {
-  warning: 0.5,
-  marginCall: 0.8,
-  liquidation: 1,
-  hysteresis: 0.05,
-};
+/** Defaults: the report's status levels, and a band of 0.05 to leave a level. */
+export const DEFAULT_THRESHOLDS: AlertThresholds = { ...STATUS_LEVELS, hysteresis: 0.05 };
 
 const rank = (level: AlertLevel): number => ALERT_LEVELS.indexOf(level);
+const statusOf = (level: AlertLevel): NodeStatus => NODE_STATUSES[rank(level)]!;
 
-/** Returns the thresholds, or throws RangeError unless 0 < warning < marginCall < liquidation and 0 <= hysteresis. */
+/** Returns the thresholds, or throws RangeError unless 0 <= hysteresis < warning < liquidation and hysteresis < marginCall. */
 export function checkThresholds(t: AlertThresholds): AlertThresholds {
   const ok =
-    t.warning > 0 &&
-    t.warning < t.marginCall &&
-    t.marginCall < t.liquidation &&
-    t.hysteresis >= 0 &&
-    t.hysteresis < t.warning;
-  if (!ok) throw new RangeError('alert thresholds need 0 <= hysteresis < warning < marginCall < liquidation');
+    t.hysteresis >= 0 && t.hysteresis < t.warning && t.warning < t.liquidation && t.hysteresis < t.marginCall;
+  if (!ok)
+    throw new RangeError(
+      'alert thresholds need 0 <= hysteresis < warning < liquidation and hysteresis < marginCall',
+    );
   return t;
 }
 
-/** Returns the margin ratio an alert compares: MM / equity, infinite when equity is not positive and MM is. */
-export function alertRatio(equity: number, mm: number): number {
-  if (equity > 0) return mm / equity;
-  return mm > 0 || equity < 0 ? Infinity : 0;
-}
-
-/** Returns the level a node moves to from `current` at margin ratio `ratio`. */
-export function nextLevel(current: AlertLevel, ratio: number, t: AlertThresholds): AlertLevel {
+/** Returns the level a node moves to from `current` given its equity, IM and MM. */
+export function nextLevel(current: AlertLevel, figures: StatusFigures, t: AlertThresholds): AlertLevel {
   let level: AlertLevel = 'normal';
   for (const candidate of ALERT_LEVELS.slice(1)) {
     // Staying in (or dropping back to) a level at or below the current one needs only threshold - hysteresis.
     const band = rank(candidate) <= rank(current) ? t.hysteresis : 0;
-    if (ratio >= t[candidate as Exclude<AlertLevel, 'normal'>] - band) level = candidate;
+    const levels = {
+      warning: t.warning - band,
+      marginCall: t.marginCall - band,
+      liquidation: t.liquidation - band,
+    };
+    if (reachesStatus(statusOf(candidate), figures, levels)) level = candidate;
   }
   return level;
 }
@@ -87,13 +87,13 @@ export class AlertTracker {
 
   /** Moves every node to its new level and returns the nodes that changed. */
   update(
-    nodes: readonly { id: string; equity: number; mm: number; marginRatio: number | null }[],
+    nodes: readonly (StatusFigures & { id: string; marginRatio: number | null })[],
     at: number,
   ): AlertTransition[] {
     const out: AlertTransition[] = [];
     for (const n of nodes) {
       const from = this.level(n.id);
-      const to = nextLevel(from, alertRatio(n.equity, n.mm), this.thresholds);
+      const to = nextLevel(from, n, this.thresholds);
       if (to === from) continue;
       this.levels.set(n.id, to);
       out.push({

@@ -2,9 +2,9 @@
 // (src/engine) can replace this implementation, which calls the core models directly.
 import type { ResolvedBook } from '../core/index.js';
 import { evaluateMargins } from '../aggregate/index.js';
-import { buildReport, marginRatio, nodeStatus, type MarginReport, type NodeStatus } from '../report/index.js';
+import { buildReport, type MarginReport } from '../report/index.js';
 import { exposedUnderlyings, liquidationPoints, type LiquidationPoint } from '../risk/index.js';
-import { isStable, type Exposure } from '../margin/index.js';
+import { isStable, marginRatio, nodeStatus, type Exposure, type NodeStatus } from '../margin/index.js';
 import {
   createMarketView,
   createRiskContext,

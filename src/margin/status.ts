@@ -1,0 +1,76 @@
+// The one definition of a node's margin status and margin ratio: the report, the service, its alerts and the
+// dashboard all read these rules, so no two of them can call the same figures by different names.
+//
+// Each level is reached when a requirement passes a multiple of equity. The rule is written as a product, not
+// a ratio, so that zero or negative equity needs no special case and nothing divides by zero.
+
+/** The statuses of a node, from the best to the worst. */
+export const NODE_STATUSES = ['healthy', 'warning', 'marginCall', 'liquidation'] as const;
+/** A node's margin status. */
+export type NodeStatus = (typeof NODE_STATUSES)[number];
+
+/** MM / equity at or above which a node is a warning: half its equity is held as maintenance margin. */
+export const WARNING_RATIO = 0.5;
+/** IM / equity above which a node is in margin call: equity is below the initial requirement. */
+export const MARGIN_CALL_RATIO = 1;
+/** MM / equity at or above which a node is liquidated: equity is at or below maintenance (with MM > 0). */
+export const LIQUIDATION_RATIO = 1;
+
+/** The figures a status is read from, amounts in one currency. */
+export interface StatusFigures {
+  equity: number;
+  im: number;
+  mm: number;
+}
+
+/** Where each level starts; the defaults are the ratios above. Alerts lower them by their hysteresis. */
+export interface StatusLevels {
+  /** MM / equity at or above which a node is a warning (equity > 0 only). */
+  warning: number;
+  /** IM / equity above which a node is in margin call: IM > marginCall x equity. */
+  marginCall: number;
+  /** MM / equity at or above which a node is liquidated: MM > 0 and MM >= liquidation x equity. */
+  liquidation: number;
+}
+
+/** The levels of the report's status. */
+export const STATUS_LEVELS: Readonly<StatusLevels> = {
+  warning: WARNING_RATIO,
+  marginCall: MARGIN_CALL_RATIO,
+  liquidation: LIQUIDATION_RATIO,
+};
+
+/** Returns whether the figures reach a status at the given levels ('healthy' is always reached). */
+export function reachesStatus(status: NodeStatus, f: StatusFigures, levels: StatusLevels): boolean {
+  switch (status) {
+    case 'healthy':
+      return true;
+    case 'warning':
+      // A node with no positive equity is past warning by the other rules, or holds nothing at all.
+      return f.equity > 0 && f.mm >= levels.warning * f.equity;
+    case 'marginCall':
+      return f.im > levels.marginCall * f.equity;
+    case 'liquidation':
+      return f.mm > 0 && f.mm >= levels.liquidation * f.equity;
+  }
+}
+
+/** Returns the worst status the figures reach at the given levels (default: the report's). */
+export function statusAt(f: StatusFigures, levels: StatusLevels = STATUS_LEVELS): NodeStatus {
+  for (let i = NODE_STATUSES.length - 1; i > 0; i--) {
+    const status = NODE_STATUSES[i]!;
+    if (reachesStatus(status, f, levels)) return status;
+  }
+  return 'healthy';
+}
+
+/** Returns the status of a node from its equity, IM and MM (one currency): liquidation, margin call, warning. */
+export function nodeStatus(equity: number, im: number, mm: number): NodeStatus {
+  return statusAt({ equity, im, mm });
+}
+
+/** Returns MM / equity as a fraction, 0 for an empty node, or null when equity is not positive. */
+export function marginRatio(equity: number, mm: number): number | null {
+  if (equity > 0) return mm / equity;
+  return mm === 0 && equity === 0 ? 0 : null;
+}

@@ -1,0 +1,40 @@
+// The one status definition, table-driven; each expected status follows from the rule in src/margin/status.ts.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { marginRatio, nodeStatus, statusAt, STATUS_LEVELS } from '../../src/margin/index.js';
+
+describe('nodeStatus', () => {
+  it('reads liquidation, margin call, warning and healthy from equity, IM and MM', () => {
+    // [equity, IM, MM, status, why]
+    const rows: [number, number, number, string, string][] = [
+      [100, 20, 10, 'healthy', 'MM/equity 0.1 < 0.5, equity >= IM'],
+      [100, 60, 50, 'warning', 'MM/equity 0.5 is the warning ratio'],
+      [100, 60, 49.99, 'healthy', 'MM/equity just below 0.5'],
+      [100, 100, 50, 'warning', 'equity equal to IM is not below it'],
+      [100, 100.01, 50, 'marginCall', 'equity below IM'],
+      [2900, 3000, 1500, 'marginCall', 'IM = 2 MM (standard model): margin call at MM/equity 0.52'],
+      [100, 125, 100, 'liquidation', 'equity at MM'],
+      [0, 0, 0, 'healthy', 'an empty node'],
+      [-5, 0, 0, 'marginCall', 'negative equity is below an IM of 0'],
+      [0, 10, 5, 'liquidation', 'no equity, MM > 0'],
+    ];
+    for (const [equity, im, mm, status, why] of rows)
+      assert.equal(nodeStatus(equity, im, mm), status, `${equity} ${im} ${mm}: ${why}`);
+  });
+
+  it('moves a level with its threshold', () => {
+    const f = { equity: 100, im: 50, mm: 40 };
+    assert.equal(statusAt(f), 'healthy');
+    assert.equal(statusAt(f, { ...STATUS_LEVELS, warning: 0.4 }), 'warning'); // 40 >= 0.4 x 100
+    assert.equal(statusAt(f, { ...STATUS_LEVELS, marginCall: 0.45 }), 'marginCall'); // 50 > 0.45 x 100
+  });
+});
+
+describe('marginRatio', () => {
+  it('is MM / equity, 0 for an empty node and null without positive equity', () => {
+    assert.equal(marginRatio(200, 50), 0.25);
+    assert.equal(marginRatio(0, 0), 0);
+    assert.equal(marginRatio(0, 10), null);
+    assert.equal(marginRatio(-5, 0), null);
+  });
+});
