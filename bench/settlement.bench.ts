@@ -1,9 +1,9 @@
 // npm run bench: a settlement cycle of 1,000,000 participants in 3 assets (fixed seed): commit to the Merkle sum
 // tree, sign, settle with transfers; then proof size (O(log n)) and verification time per proof. Prints the
-// machine and its load, and writes bench/results.settlement.json. Set BENCH_PARTICIPANTS for a smaller run.
+// machine and its load, and records under "settlement" in bench/results.json. Set BENCH_PARTICIPANTS for a
+// smaller run.
 import { generateKeyPairSync } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { signerFor, verifierFor } from '../src/cli/keys.js';
 import {
   certificateBody,
@@ -20,6 +20,7 @@ import {
   type SignedCertificate,
 } from '../src/settlement/index.js';
 import { rng } from './population.js';
+import { machineLine, recordResults } from './results.js';
 
 const PARTICIPANTS = Number(process.env.BENCH_PARTICIPANTS ?? 1_000_000);
 const SWEEP = [1_000, 10_000, 100_000].filter((n) => n < PARTICIPANTS);
@@ -143,17 +144,10 @@ const loadBefore = loadavg();
 const sweep = SWEEP.map((n) => run(n, 1));
 global.gc?.();
 const main = run(PARTICIPANTS, SAMPLE);
-const cpu = cpus()[0]?.model ?? 'unknown cpu';
 const results = {
-  machine: {
-    cpu,
-    cores: cpus().length,
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-    loadAverage1mBefore: loadBefore[0],
-    loadAverage1mAfter: loadavg()[0],
-    note: 'the 2 cores were shared with other engineers’ builds and tests while this ran; one thread is used',
-  },
+  /** The machine's load before the run; the one recorded with the machine is after it. */
+  loadAverage1mBefore: loadBefore[0],
+  note: 'the 2 cores were shared with other engineers’ builds and tests while this ran; one thread is used',
   assets: ASSETS,
   main,
   sweep: [...sweep, main].map((r) => ({
@@ -165,12 +159,10 @@ const results = {
     proofBinaryBytes: r.proofBinaryBytes,
   })),
 };
-writeFileSync(new URL('./results.settlement.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+recordResults('settlement', results);
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
-console.log(
-  `machine: ${cpu}, ${results.machine.cores} cores (shared; load ${loadBefore[0]!.toFixed(1)} before, ${results.machine.loadAverage1mAfter!.toFixed(1)} after), ${results.machine.memoryGiB} GiB, Node ${process.version}`,
-);
+console.log(`${machineLine()}; load before the run ${loadBefore[0]!.toFixed(1)}`);
 console.log(
   `cycle: ${fmt(PARTICIPANTS)} participants, ${ASSETS.map((a) => `${a.code} (${a.decimals})`).join(', ')}; tree depth ${main.depth}`,
 );
