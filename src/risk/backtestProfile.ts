@@ -51,9 +51,11 @@ function underlyingExposure(book: ResolvedBook, underlying: string): Exposure {
   const merged = mergeExposures([...book.accounts.values()].map((a) => accountExposure(a, view)));
   const scanned = isScanned(underlying, book.parameters, book.reportingCurrency, 'grid');
   const amount = merged.assets.get(underlying) ?? 0;
+  const cash = merged.cash.get(underlying) ?? 0;
   return {
     positions: merged.positions.filter((p) => p.instrument.underlying === underlying),
     assets: new Map(scanned && amount !== 0 ? [[underlying, amount]] : []),
+    cash: new Map(scanned && cash !== 0 ? [[underlying, cash]] : []),
   };
 }
 
@@ -91,7 +93,8 @@ export function buildBookProfile(book: ResolvedBook, underlying: string, grid: P
     ),
   );
   const shorts = exposure.positions.filter((p) => p.instrument.kind === 'option' && p.quantity < 0);
-  const borrowed = Math.max(0, -(exposure.assets.get(underlying) ?? 0));
+  // A loan is borrowed cash; an unrealised loss of a coin-settled position is not one.
+  const borrowed = Math.max(0, -(exposure.cash.get(underlying) ?? 0));
   const { loanMmRate, loanImRate } = parameters.collateral;
   return {
     underlying,

@@ -3,6 +3,7 @@
 // A liquidated account's positions on the underlying are closed by a market order of minus their delta.
 import type { OffsetPolicy, ResolvedBook } from '../core/index.js';
 import { evaluateMargins, type NodeMargin } from '../aggregate/index.js';
+import { positionsExposure } from '../margin/index.js';
 import { createMarketView, noShift, type MarketView } from '../scenarios/index.js';
 import type { ExternalAccounts } from './cascade.js';
 import { underlyingRisk } from './greeks.js';
@@ -47,7 +48,7 @@ export function bookParticipants(
         const node = nodes.get(id)!;
         if (done.has(id) || !isLiquidated(node.ownEquity, node.own.mm)) continue;
         const positions = node.exposure.positions.filter((q) => q.instrument.underlying === underlying);
-        const delta = underlyingRisk([{ positions, assets: new Map() }], view, underlying).delta;
+        const delta = underlyingRisk([positionsExposure(positions)], view, underlying).delta;
         out.push({ id, quantity: delta / p });
       }
       return out;

@@ -42,7 +42,7 @@ describe('pre-trade check', () => {
             entryPrice: undefined,
           });
         const ref = gridModel(
-          { positions: positions.filter((p) => p.quantity !== 0), assets: exposure.assets },
+          { ...exposure, positions: positions.filter((p) => p.quantity !== 0) },
           engine.context,
           engine.parameters,
         );

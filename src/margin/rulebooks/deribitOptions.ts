@@ -3,6 +3,7 @@
 // rulebook's size-scaled rates, so one account holds Deribit's whole standard-margin book.
 import type { ModelParameters, OptionInstrument, ResolvedPosition } from '../../core/index.js';
 import type { MarketView } from '../../scenarios/index.js';
+import { positionsExposure } from '../exposure.js';
 import { sumComponents } from '../standard.js';
 import type { MarginComponent, MarginModel } from '../types.js';
 import { deribitFuturesMargin } from './deribitFutures.js';
@@ -70,7 +71,7 @@ export const deribitOptionsMargin: MarginModel = (exposure, ctx, parameters) => 
       ...parameters,
       rulebook: settings.rates === undefined ? {} : { rates: settings.rates },
     };
-    const futures = deribitFuturesMargin({ positions: others, assets: new Map() }, ctx, futuresParameters);
+    const futures = deribitFuturesMargin(positionsExposure(others), ctx, futuresParameters);
     components.push(...futures.components);
   }
   return sumComponents(DERIBIT_OPTIONS_ID, components);

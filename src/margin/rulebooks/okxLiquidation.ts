@@ -105,9 +105,12 @@ function isolatedEntry(l: Leg): VenueLiquidation {
 }
 
 interface CrossState {
+  /** Currency equity of the cross account: cash plus the cross positions' P&L, per asset. */
   assets: Map<string, number>;
   tiers: (asset: string) => readonly DiscountTier[];
   minRate: number;
+  /** Borrowed cash per asset (positive amounts): unrealised losses are not in it and do not move it. */
+  borrowed: Map<string, number>;
   /** MM rate on borrowed amounts: the generic loan add-on the margin model charges (parameters.collateral). */
   loanRate: number;
   /** Requirement (MM + fees) of all cross positions now, reporting currency. */
@@ -116,11 +119,15 @@ interface CrossState {
 }
 
 /**
- * Returns an amount's contribution to equity less requirement, in units of the asset: discounted if held; if
- * borrowed, in full and less the loan add-on. Liabilities and empty balances need no tier table.
+ * Returns an amount's contribution to adjusted equity, in units of the asset: discounted if held, in full if
+ * negative. Liabilities and empty balances need no tier table.
  */
 const net = (s: CrossState, asset: string, amount: number): number =>
-  amount <= 0 ? amount * (1 + s.loanRate) : discountedAmount(amount, s.tiers(asset), s.minRate);
+  amount <= 0 ? amount : discountedAmount(amount, s.tiers(asset), s.minRate);
+
+/** The loan add-on on `asset` when the moved underlying `u` is at factor f (reporting currency). */
+const loanAt = (s: CrossState, asset: string, u: string, f: number): number =>
+  (s.borrowed.get(asset) ?? 0) * s.loanRate * s.view.price(asset) * (asset === u ? f : 1);
 
 /** Factors f where the cross account of linear positions on `u` reaches a margin ratio of 100%. */
 function linearFactors(s: CrossState, u: string, legs: Leg[]): number[] {
@@ -134,6 +141,7 @@ function linearFactors(s: CrossState, u: string, legs: Leg[]): number[] {
       const amount = (s.assets.get(a) ?? 0) + (moves.get(a) ?? 0) * (f - 1);
       value += net(s, a, amount) * s.view.price(a) * (a === u ? f : 1);
     }
+    for (const a of s.borrowed.keys()) value -= loanAt(s, a, u, f);
     return value - (s.requirement - own) - own * f;
   };
   const knots = [...moves].flatMap(([a, move]) =>
@@ -148,8 +156,10 @@ function inverseFactors(s: CrossState, u: string, legs: Leg[]): number[] {
   const coin = s.assets.get(u) ?? 0;
   let others = 0;
   for (const [a, amount] of s.assets) if (a !== u) others += net(s, a, amount) * s.view.price(a);
+  for (const a of s.borrowed.keys()) if (a !== u) others -= loanAt(s, a, u, 1);
+  // The coin's own loan add-on moves with its price (factor 1/y), so times y it is constant.
   const h = (y: number): number =>
-    net(s, u, coin + n * (1 - y)) * s.view.price(u) + y * (others - s.requirement);
+    net(s, u, coin + n * (1 - y)) * s.view.price(u) - loanAt(s, u, u, 1) + y * (others - s.requirement);
   const knots = n === 0 ? [] : discountKnots(s.tiers(u)).map((b) => 1 - (b - coin) / n);
   return piecewiseLinearRoots(h, knots).map((y) => 1 / y);
 }
@@ -211,8 +221,11 @@ export function okxLiquidation(
   const assets = new Map(exposure.assets);
   for (const l of isolated)
     assets.set(l.settle, (assets.get(l.settle) ?? 0) - (l.terms.position.isolatedMargin ?? 0) - accrued(l));
+  const borrowed = new Map<string, number>();
+  for (const [asset, amount] of exposure.cash) if (amount < 0) borrowed.set(asset, -amount);
   const state: CrossState = {
     assets,
+    borrowed,
     tiers: tiersLookup(account, parameters, prefix, view),
     minRate: parameters.minDiscountRate,
     loanRate: account.parameters.collateral.loanMmRate,

@@ -176,9 +176,8 @@ describe('OKX liquidation prices', () => {
     close(liquidation().find((x) => x.mode === 'isolated')?.price, 1.0045 / 0.000022, 'rulebook');
   });
 
-  it('cross, BTC collateral and a USDC-margined long: the closed form matches the root-finder on OKX equity', () => {
-    // 1 BTC (counted at 0.98) and 2,000 USDC, long 20,000 BTC-USDC-SWAP from 60,000: as BTC falls, both the
-    // collateral and the position lose. The report's search, with haircuts equal to OKX's discount, agrees.
+  /** 1 BTC (counted at 0.98) and `usdc` USDC, long 20,000 BTC-USDC-SWAP from 60,000: closed form and search. */
+  const crossLong = (usdc: number) => {
     const {
       liquidation,
       book: b,
@@ -186,18 +185,32 @@ describe('OKX liquidation prices', () => {
     } = book({
       balances: [
         { asset: 'BTC', amount: 1 },
-        { asset: 'USDC', amount: 2_000 },
+        { asset: 'USDC', amount: usdc },
       ],
       positions: [swap(20_000)],
       parameters: { collateral: { haircuts: { BTC: BTC_HAIRCUTS } } },
     });
-    // By hand: the USDC balance becomes 2,000 + 120,000 (f - 1) = 120,000 f - 118,000, a liability below
-    // f = 0.983, which counts in full and carries the generic 5% loan add-on (MM):
-    // 0.98 x 60,000 f + 1.05 (120,000 f - 118,000) = 120,000 f x 0.8%  ->  f = 123,900 / 183,840.
-    const closed = liquidation()[0]?.price;
-    close(closed, (60_000 * 123_900) / 183_840, 'by hand');
     const searched = liquidationPoints(b, 'a', 'BTC', view).find((p) => p.direction === 'down');
-    close(searched?.price, closed!, 'root-finder', 1e-8);
+    return { closed: liquidation()[0]?.price, searched: searched?.price };
+  };
+
+  it('cross, BTC collateral and a USDC-margined long: the closed form matches the root-finder on OKX equity', () => {
+    // As BTC falls, both the collateral and the position lose. The report's search, with haircuts equal to OKX's
+    // discount, agrees. By hand: the USDC equity becomes 2,000 + 120,000 (f - 1) = 120,000 f - 118,000, negative
+    // below f = 0.983, where it counts in full. It is an unrealised loss, not borrowed cash: no loan add-on.
+    // 0.98 x 60,000 f + (120,000 f - 118,000) = 120,000 f x 0.8%  ->  f = 118,000 / 177,840.
+    const { closed, searched } = crossLong(2_000);
+    close(closed, (60_000 * 118_000) / 177_840, 'by hand');
+    close(searched, closed!, 'root-finder', 1e-8);
+  });
+
+  it('cross with borrowed USDC: the loan add-on applies to the borrowed cash only, not to the loss', () => {
+    // As above but the USDC balance is -2,000 (borrowed): the loan add-on is 5% of the 2,000 borrowed (100,
+    // fixed as the price moves), while the position's loss lowers equity without adding to it:
+    // 0.98 x 60,000 f + (120,000 f - 122,000) - 100 = 120,000 f x 0.8%  ->  f = 122,100 / 177,840.
+    const { closed, searched } = crossLong(-2_000);
+    close(closed, (60_000 * 122_100) / 177_840, 'by hand');
+    close(searched, closed!, 'root-finder', 1e-8);
   });
 
   it('cross with a USDC discount tier crossed on the way: piecewise, still exact', () => {
