@@ -34,7 +34,10 @@ export function haircutAmount(amount: number, tiers: readonly HaircutTier[]): nu
   return kept;
 }
 
-/** Returns the equity lines of an exposure: assets (haircut unless scanned or borrowed) and position values. */
+/**
+ * Returns the equity lines of an exposure (reporting currency): asset amounts with accrued P&L (haircut unless scanned
+ * or negative) and position values.
+ */
 export function collateralLines(
   exposure: Exposure,
   view: MarketView,
