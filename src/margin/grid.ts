@@ -4,6 +4,32 @@ import { isScanned, type Exposure } from './exposure.js';
 import { loanComponents } from './loans.js';
 import type { Contribution, MarginComponent, MarginModel, MarginResult } from './types.js';
 
+/**
+ * What the grid model needs of an exposure, in a form that adds: per underlying the net scenario vector and the
+ * tallies behind the add-ons, and the asset amounts. The summary of a group of accounts is the sum of its
+ * members' summaries, so a parent's summary is updated by subtracting a member's old one and adding its new one.
+ */
+export interface GridSummary {
+  /** Net scenario vector per underlying (reporting currency, one entry per scenario). */
+  vectors: Map<string, Float64Array>;
+  tallies: Map<string, UnderlyingTally>;
+  /** Signed asset amounts (cash plus accrued P&L): scanned assets enter the vectors. */
+  assets: Map<string, number>;
+  /** Signed cash amounts (balances and spot, no accrued P&L): loans are charged on their negative part. */
+  cash: Map<string, number>;
+}
+
+/** Counts and sums per underlying that the add-ons need; each is a sum over positions, so it adds too. */
+export interface UnderlyingTally {
+  positions: number;
+  /** Positions that are not long options: while any is held the long-premium cap does not apply. */
+  notLongOption: number;
+  /** Gross notional of short options (contracts x size x spot), never netted against longs. */
+  shortOptionNotional: number;
+  /** Value of the long options held: what a long-only book can lose at most. */
+  longPremium: number;
+}
+
 interface UnderlyingScan {
   underlying: string;
   vector: Float64Array;
@@ -12,14 +38,106 @@ interface UnderlyingScan {
   shortOptionMinimum: number;
   /** Finite when every exposure on the underlying is a long option: the most it can lose. */
   lossCap: number | undefined;
-  positions: ResolvedPosition[];
-  assets: [string, number][];
 }
 
-function underlyingsOf(exposure: Exposure, scanned: (asset: string) => boolean): string[] {
+const scannedIn =
+  (ctx: RiskContext, parameters: ModelParameters) =>
+  (asset: string): boolean =>
+    isScanned(asset, parameters, ctx.view.reportingCurrency, 'grid');
+
+/** Returns an empty summary (the zero of addition). */
+export function emptyGridSummary(): GridSummary {
+  return { vectors: new Map(), tallies: new Map(), assets: new Map(), cash: new Map() };
+}
+
+function vectorOf(
+  summary: GridSummary,
+  u: string,
+  ctx: RiskContext,
+  parameters: ModelParameters,
+): Float64Array {
+  let v = summary.vectors.get(u);
+  if (v === undefined) {
+    v = new Float64Array(ctx.scenarioSet(u, parameters).priceMoves.length);
+    summary.vectors.set(u, v);
+  }
+  return v;
+}
+
+function tallyOf(summary: GridSummary, u: string): UnderlyingTally {
+  let t = summary.tallies.get(u);
+  if (t === undefined) {
+    t = { positions: 0, notLongOption: 0, shortOptionNotional: 0, longPremium: 0 };
+    summary.tallies.set(u, t);
+  }
+  return t;
+}
+
+/** Returns the grid summary of an exposure: risk arrays times quantities, per underlying. */
+export function gridSummary(exposure: Exposure, ctx: RiskContext, parameters: ModelParameters): GridSummary {
+  const summary = emptyGridSummary();
+  const scanned = scannedIn(ctx, parameters);
+  for (const p of exposure.positions) {
+    const u = p.instrument.underlying;
+    const ra = ctx.instrumentRiskArray(p.instrument, parameters);
+    const vector = vectorOf(summary, u, ctx, parameters);
+    for (let s = 0; s < vector.length; s++) vector[s]! += p.quantity * ra[s]!;
+    const t = tallyOf(summary, u);
+    t.positions += 1;
+    if (isLongOption(p)) t.longPremium += p.quantity * unitValue(p.instrument, ctx.view);
+    else t.notLongOption += 1;
+    t.shortOptionNotional += shortOptionNotional(p, ctx.view.price(u));
+  }
+  for (const [asset, amount] of exposure.cash)
+    summary.cash.set(asset, (summary.cash.get(asset) ?? 0) + amount);
+  for (const [asset, amount] of exposure.assets) {
+    summary.assets.set(asset, (summary.assets.get(asset) ?? 0) + amount);
+    if (amount === 0 || !scanned(asset)) continue;
+    const ra = ctx.assetRiskArray(asset, parameters);
+    const vector = vectorOf(summary, asset, ctx, parameters);
+    for (let s = 0; s < vector.length; s++) vector[s]! += amount * ra[s]!;
+  }
+  return summary;
+}
+
+/** Adds `sign` x `part` into `target` in place (sign -1 removes a member's old summary). */
+export function addGridSummary(target: GridSummary, part: GridSummary, sign: 1 | -1): void {
+  for (const [u, v] of part.vectors) {
+    let t = target.vectors.get(u);
+    if (t === undefined) {
+      t = new Float64Array(v.length);
+      target.vectors.set(u, t);
+    }
+    for (let s = 0; s < t.length; s++) t[s]! += sign * v[s]!;
+  }
+  for (const [u, p] of part.tallies) {
+    const t = tallyOf(target, u);
+    t.positions += sign * p.positions;
+    t.notLongOption += sign * p.notLongOption;
+    t.shortOptionNotional += sign * p.shortOptionNotional;
+    t.longPremium += sign * p.longPremium;
+    if (t.positions === 0) {
+      // Nothing is held on the underlying any more: sums of floats are reset, not left as rounding residue.
+      t.shortOptionNotional = 0;
+      t.longPremium = 0;
+    }
+  }
+  addAmounts(target.assets, part.assets, sign);
+  addAmounts(target.cash, part.cash, sign);
+}
+
+function addAmounts(target: Map<string, number>, part: ReadonlyMap<string, number>, sign: 1 | -1): void {
+  for (const [a, amount] of part) {
+    const next = (target.get(a) ?? 0) + sign * amount;
+    if (next === 0) target.delete(a);
+    else target.set(a, next);
+  }
+}
+
+function underlyingsOf(summary: GridSummary, scanned: (asset: string) => boolean): string[] {
   const set = new Set<string>();
-  for (const p of exposure.positions) set.add(p.instrument.underlying);
-  for (const [asset, amount] of exposure.assets) if (amount !== 0 && scanned(asset)) set.add(asset);
+  for (const [u, t] of summary.tallies) if (t.positions > 0) set.add(u);
+  for (const [asset, amount] of summary.assets) if (amount !== 0 && scanned(asset)) set.add(asset);
   return [...set].sort();
 }
 
@@ -32,56 +150,26 @@ function shortOptionNotional(p: ResolvedPosition, spot: number): number {
   return i.kind === 'option' && p.quantity < 0 ? -p.quantity * i.contractSize * spot : 0;
 }
 
-/** Returns the net scenario vector of one underlying: positions' and scanned assets' risk arrays, summed. */
-function buildVector(
-  u: string,
-  exposure: Exposure,
-  ctx: RiskContext,
-  parameters: ModelParameters,
-  scanned: (a: string) => boolean,
-): Float64Array {
-  const vector = new Float64Array(ctx.scenarioSet(u, parameters).priceMoves.length);
-  for (const p of exposure.positions) {
-    if (p.instrument.underlying !== u) continue;
-    const ra = ctx.instrumentRiskArray(p.instrument, parameters);
-    for (let s = 0; s < vector.length; s++) vector[s]! += p.quantity * ra[s]!;
-  }
-  for (const [asset, amount] of exposure.assets) {
-    if (asset !== u || amount === 0 || !scanned(asset)) continue;
-    const ra = ctx.assetRiskArray(asset, parameters);
-    for (let s = 0; s < vector.length; s++) vector[s]! += amount * ra[s]!;
-  }
-  return vector;
-}
-
 function scanUnderlying(
   u: string,
   vector: Float64Array,
-  exposure: Exposure,
-  ctx: RiskContext,
+  summary: GridSummary,
   parameters: ModelParameters,
   scanned: (a: string) => boolean,
 ): UnderlyingScan {
-  const positions = exposure.positions.filter((p) => p.instrument.underlying === u);
-  const assets = [...exposure.assets].filter(([a, amount]) => a === u && amount !== 0 && scanned(a));
+  const tally = summary.tallies.get(u);
+  const holdsAsset = (summary.assets.get(u) ?? 0) !== 0 && scanned(u);
   let worst = 0;
   for (let s = 1; s < vector.length; s++) if (vector[s]! < vector[worst]!) worst = s;
-  const spot = ctx.view.price(u);
-  const shortOptionMinimum =
-    parameters.grid.shortOptionMinimum * positions.reduce((a, p) => a + shortOptionNotional(p, spot), 0);
-  const longOnly = positions.length > 0 && assets.length === 0 && positions.every(isLongOption);
-  const lossCap = longOnly
-    ? positions.reduce((a, p) => a + p.quantity * unitValue(p.instrument, ctx.view), 0)
-    : undefined;
+  const positions = tally?.positions ?? 0;
+  const longOnly = positions > 0 && !holdsAsset && tally!.notLongOption === 0;
   return {
     underlying: u,
     vector,
     worst,
     scan: Math.max(0, -(vector[worst] ?? 0)),
-    shortOptionMinimum,
-    lossCap,
-    positions,
-    assets,
+    shortOptionMinimum: positions > 0 ? parameters.grid.shortOptionMinimum * tally!.shortOptionNotional : 0,
+    lossCap: longOnly ? tally!.longPremium : undefined,
   };
 }
 
@@ -98,23 +186,29 @@ function interUnderlyingCredit(scans: readonly UnderlyingScan[], fraction: numbe
 }
 
 function contributionsOf(
-  scan: UnderlyingScan,
+  scans: readonly UnderlyingScan[],
+  exposure: Exposure,
   ctx: RiskContext,
   parameters: ModelParameters,
 ): Contribution[] {
-  const out: Contribution[] = scan.positions.map((p) => ({
-    underlying: scan.underlying,
-    instrument: p.instrument.id,
-    quantity: p.quantity,
-    pnl: p.quantity * ctx.instrumentRiskArray(p.instrument, parameters)[scan.worst]!,
-  }));
-  for (const [asset, amount] of scan.assets) {
-    out.push({
-      underlying: scan.underlying,
-      asset,
-      quantity: amount,
-      pnl: amount * ctx.assetRiskArray(asset, parameters)[scan.worst]!,
-    });
+  const scanned = scannedIn(ctx, parameters);
+  const out: Contribution[] = [];
+  for (const scan of scans) {
+    for (const p of exposure.positions) {
+      if (p.instrument.underlying !== scan.underlying) continue;
+      const ra = ctx.instrumentRiskArray(p.instrument, parameters);
+      out.push({
+        underlying: scan.underlying,
+        instrument: p.instrument.id,
+        quantity: p.quantity,
+        pnl: p.quantity * ra[scan.worst]!,
+      });
+    }
+    for (const [asset, amount] of exposure.assets) {
+      if (asset !== scan.underlying || amount === 0 || !scanned(asset)) continue;
+      const pnl = amount * ctx.assetRiskArray(asset, parameters)[scan.worst]!;
+      out.push({ underlying: scan.underlying, asset, quantity: amount, pnl });
+    }
   }
   return out;
 }
@@ -124,13 +218,8 @@ function contributionsOf(
  * option minimum; IM = imMultiplier x MM, both capped at the premium for long-option-only underlyings;
  * underlyings add, less the optional inter-underlying credit; loans add their add-on.
  */
-export const gridModel: MarginModel = (exposure, ctx, parameters): MarginResult => {
-  const scanned = (a: string): boolean => isScanned(a, parameters, ctx.view.reportingCurrency, 'grid');
-  const vectors = new Map(
-    underlyingsOf(exposure, scanned).map((u) => [u, buildVector(u, exposure, ctx, parameters, scanned)]),
-  );
-  return gridModelFromVectors(vectors, exposure, ctx, parameters);
-};
+export const gridModel: MarginModel = (exposure, ctx, parameters): MarginResult =>
+  gridMarginOfSummary(gridSummary(exposure, ctx, parameters), ctx, parameters, exposure);
 
 /**
  * Returns the grid margin of an exposure whose net scenario vectors per underlying are already known (e.g. a
@@ -143,35 +232,38 @@ export function gridModelFromVectors(
   ctx: RiskContext,
   parameters: ModelParameters,
 ): MarginResult {
-  const reporting = ctx.view.reportingCurrency;
-  const scanned = (a: string): boolean => isScanned(a, parameters, reporting, 'grid');
-  const k = parameters.grid.imMultiplier;
-  const scans = underlyingsOf(exposure, scanned).map((u) => {
-    const vector = vectors.get(u) ?? new Float64Array(ctx.scenarioSet(u, parameters).priceMoves.length);
-    return scanUnderlying(u, vector, exposure, ctx, parameters, scanned);
-  });
-  const components: MarginComponent[] = [];
-  for (const s of scans) {
-    const set = ctx.scenarioSet(s.underlying, parameters);
-    const mm = Math.min(Math.max(s.scan, s.shortOptionMinimum), s.lossCap ?? Infinity);
-    const im = Math.min(k * mm, s.lossCap ?? Infinity);
-    const floorBinds = s.shortOptionMinimum > s.scan;
-    components.push({
-      kind: floorBinds ? 'shortOptionMinimum' : 'scan',
-      label: floorBinds ? `${s.underlying} short option minimum` : `${s.underlying} scan risk`,
-      underlying: s.underlying,
-      im,
-      mm,
-      detail: {
-        scanRisk: s.scan,
-        worstScenario: scenarioLabel(set, s.worst),
-        worstIndex: s.worst,
-        range: set.range,
-        shortOptionMinimum: s.shortOptionMinimum,
-        ...(s.lossCap === undefined ? {} : { longPremiumCap: s.lossCap }),
-      },
-    });
+  const summary = emptyGridSummary();
+  for (const p of exposure.positions) {
+    const t = tallyOf(summary, p.instrument.underlying);
+    t.positions += 1;
+    if (isLongOption(p)) t.longPremium += p.quantity * unitValue(p.instrument, ctx.view);
+    else t.notLongOption += 1;
+    t.shortOptionNotional += shortOptionNotional(p, ctx.view.price(p.instrument.underlying));
   }
+  for (const [asset, amount] of exposure.assets) summary.assets.set(asset, amount);
+  for (const [asset, amount] of exposure.cash) summary.cash.set(asset, amount);
+  for (const [u, v] of vectors) summary.vectors.set(u, v);
+  return gridMarginOfSummary(summary, ctx, parameters, exposure);
+}
+
+/**
+ * Returns the grid margin of a summary (one account's, or a group's summed): the one place the grid's rules are
+ * applied. Contributions (explain) are listed when the exposure behind the summary is given.
+ */
+export function gridMarginOfSummary(
+  summary: GridSummary,
+  ctx: RiskContext,
+  parameters: ModelParameters,
+  exposure?: Exposure,
+): MarginResult {
+  const scanned = scannedIn(ctx, parameters);
+  const k = parameters.grid.imMultiplier;
+  const scans = underlyingsOf(summary, scanned).map((u) => {
+    const vector =
+      summary.vectors.get(u) ?? new Float64Array(ctx.scenarioSet(u, parameters).priceMoves.length);
+    return scanUnderlying(u, vector, summary, parameters, scanned);
+  });
+  const components: MarginComponent[] = scans.map((s) => scanComponent(s, ctx, parameters));
   const credit = Math.min(
     interUnderlyingCredit(scans, parameters.grid.interUnderlyingCredit),
     components.reduce((a, c) => a + c.mm, 0) - scans.reduce((a, s) => a + s.shortOptionMinimum, 0),
@@ -185,7 +277,7 @@ export function gridModelFromVectors(
       detail: { fraction: parameters.grid.interUnderlyingCredit },
     });
   }
-  components.push(...loanComponents(exposure, ctx.view, parameters));
+  components.push(...loanComponents(summary, ctx.view, parameters));
   const im = components.reduce((a, c) => a + c.im, 0);
   const mm = components.reduce((a, c) => a + c.mm, 0);
   return {
@@ -193,7 +285,29 @@ export function gridModelFromVectors(
     im: Math.max(im, mm),
     mm,
     components,
-    contributions: scans.flatMap((s) => contributionsOf(s, ctx, parameters)),
+    contributions: exposure === undefined ? [] : contributionsOf(scans, exposure, ctx, parameters),
     vectors: new Map(scans.map((s) => [s.underlying, s.vector])),
+  };
+}
+
+function scanComponent(s: UnderlyingScan, ctx: RiskContext, parameters: ModelParameters): MarginComponent {
+  const set = ctx.scenarioSet(s.underlying, parameters);
+  const mm = Math.min(Math.max(s.scan, s.shortOptionMinimum), s.lossCap ?? Infinity);
+  const im = Math.min(parameters.grid.imMultiplier * mm, s.lossCap ?? Infinity);
+  const floorBinds = s.shortOptionMinimum > s.scan;
+  return {
+    kind: floorBinds ? 'shortOptionMinimum' : 'scan',
+    label: floorBinds ? `${s.underlying} short option minimum` : `${s.underlying} scan risk`,
+    underlying: s.underlying,
+    im,
+    mm,
+    detail: {
+      scanRisk: s.scan,
+      worstScenario: scenarioLabel(set, s.worst),
+      worstIndex: s.worst,
+      range: set.range,
+      shortOptionMinimum: s.shortOptionMinimum,
+      ...(s.lossCap === undefined ? {} : { longPremiumCap: s.lossCap }),
+    },
   };
 }

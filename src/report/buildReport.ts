@@ -1,23 +1,39 @@
 import type { OffsetPolicy, ResolvedBook } from '../core/index.js';
-import { evaluateMargins, type Amounts, type NodeMargin } from '../aggregate/index.js';
 import {
+  MarginTree,
+  preOrder,
+  type Amounts,
+  type MarginTree as Tree,
+  type NodeState,
+} from '../aggregate/index.js';
+import {
+  gridModel,
   isStable,
   marginRatio,
+  mergeExposures,
   nodeStatus,
   rulebooks,
   type MarginComponent,
   type MarginResult,
   type VenueLiquidation,
 } from '../margin/index.js';
-import { exposedUnderlyings, liquidationPoints, underlyingRisk } from '../risk/index.js';
+import {
+  exposedUnderlyings,
+  MovedMarkets,
+  treeLiquidationPoints,
+  underlyingRisk,
+  type UnderlyingRisk,
+} from '../risk/index.js';
 import { createMarketView, createRiskContext, type MarketView } from '../scenarios/index.js';
 import type { MarginReport, NodeExplain, ReportComponent, ReportNode } from './types.js';
 
 export interface ReportOptions {
   policy?: OffsetPolicy;
   explain?: boolean;
-  /** Skip the liquidation search (it revalues the subtree some 50 times per node and underlying). */
+  /** Skip the liquidation search (a few dozen revaluations of each node's moved accounts per underlying). */
   liquidation?: boolean;
+  /** Called as nodes are done (done, total): the CLI shows progress on long reports. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 const toComponent = (c: MarginComponent): ReportComponent => ({ ...c });
@@ -29,7 +45,7 @@ function freed(sumOfParts: Amounts, netted: Amounts): Amounts {
 
 const sameAmounts = (a: Amounts, r: MarginResult): boolean => a.im === r.im && a.mm === r.mm;
 
-function components(node: NodeMargin, nodes: ReadonlyMap<string, NodeMargin>): ReportComponent[] {
+function components(node: NodeState, tree: Tree): ReportComponent[] {
   const out: ReportComponent[] = sameAmounts(node.own, node.ownResult)
     ? node.ownResult.components.map(toComponent)
     : [
@@ -41,19 +57,19 @@ function components(node: NodeMargin, nodes: ReadonlyMap<string, NodeMargin>): R
         },
       ];
   for (const c of node.account.children) {
-    const child = nodes.get(c)!;
+    const child = tree.node(c);
     out.push({ kind: 'child', label: c, im: child.im, mm: child.mm });
   }
-  for (const g of node.groups) {
+  for (const g of node.groups.values()) {
     if (g.netted === undefined || (g.margin.im === g.sumOfParts.im && g.margin.mm === g.sumOfParts.mm))
       continue;
     out.push({
       kind: 'netting',
-      label: `netting ${g.key === '*' ? 'all' : g.key} (${g.accounts.length} accounts)`,
+      label: `netting ${g.key === '*' ? 'all' : g.key} (${g.parts.length} parts)`,
       im: g.margin.im - g.sumOfParts.im,
       mm: g.margin.mm - g.sumOfParts.mm,
       detail: {
-        accounts: g.accounts.join(','),
+        parts: g.parts.join(','),
         sumOfPartsIm: g.sumOfParts.im,
         nettedGridIm: g.netted.im,
         nettedGridMm: g.netted.mm,
@@ -63,7 +79,7 @@ function components(node: NodeMargin, nodes: ReadonlyMap<string, NodeMargin>): R
   return out;
 }
 
-function explainOf(node: NodeMargin): NodeExplain {
+function explainOf(node: NodeState, tree: Tree): NodeExplain {
   return {
     contributions: node.ownResult.contributions,
     ownParts: node.ownParts,
@@ -73,53 +89,98 @@ function explainOf(node: NodeMargin): NodeExplain {
       mm: node.ownResult.mm,
       components: node.ownResult.components.map(toComponent),
     },
-    netting: node.groups.map((g) => ({
-      key: g.key,
-      accounts: g.accounts,
-      sumOfParts: g.sumOfParts,
-      netted:
+    netting: [...node.groups.values()].map((g) => {
+      // Contributions of a netted group are listed on demand: they need the members' positions.
+      const accounts = tree.membersOf(g);
+      const netted =
         g.netted === undefined
           ? null
-          : {
-              im: g.netted.im,
-              mm: g.netted.mm,
-              components: g.netted.components.map(toComponent),
-              contributions: g.netted.contributions,
-            },
-      margin: g.margin,
-    })),
+          : gridModel(
+              mergeExposures(accounts.map((id) => tree.node(id).exposure)),
+              tree.context,
+              node.account.parameters,
+            );
+      return {
+        key: g.key,
+        parts: g.parts,
+        accounts,
+        sumOfParts: g.sumOfParts,
+        netted:
+          netted === null
+            ? null
+            : {
+                im: g.netted!.im,
+                mm: g.netted!.mm,
+                components: g.netted!.components.map(toComponent),
+                contributions: netted.contributions,
+              },
+        margin: g.margin,
+      };
+    }),
   };
 }
 
-function venueLiquidationOf(node: NodeMargin, view: MarketView): { venueLiquidation?: VenueLiquidation[] } {
+function venueLiquidationOf(node: NodeState, view: MarketView): { venueLiquidation?: VenueLiquidation[] } {
   const id = node.account.rulebook;
   const rulebook = id === undefined ? undefined : rulebooks.get(id);
   if (rulebook?.liquidation === undefined) return {};
   return { venueLiquidation: rulebook.liquidation(node.account, node.exposure, view) };
 }
 
-function subtreeIds(book: ResolvedBook, id: string): string[] {
-  const account = book.accounts.get(id);
-  return [id, ...(account?.children ?? []).flatMap((c) => subtreeIds(book, c))];
+/** Returns each node's sensitivities per underlying: its own, plus its children's (greeks add). */
+function subtreeRisk(
+  book: ResolvedBook,
+  tree: Tree,
+  view: MarketView,
+): Map<string, Map<string, UnderlyingRisk>> {
+  const out = new Map<string, Map<string, UnderlyingRisk>>();
+  for (const id of book.order) {
+    const n = tree.node(id);
+    const stable = (asset: string): boolean => isStable(asset, n.account.parameters, book.reportingCurrency);
+    const risk = new Map(
+      exposedUnderlyings([n.exposure], stable).map((u) => [u, underlyingRisk([n.exposure], view, u)]),
+    );
+    for (const c of n.account.children) {
+      for (const [u, r] of out.get(c)!) {
+        const mine = risk.get(u);
+        risk.set(
+          u,
+          mine === undefined
+            ? r
+            : {
+                underlying: u,
+                delta: mine.delta + r.delta,
+                gamma: mine.gamma + r.gamma,
+                vega: mine.vega + r.vega,
+              },
+        );
+      }
+    }
+    out.set(id, new Map([...risk].sort(([a], [b]) => a.localeCompare(b))));
+  }
+  return out;
 }
 
 /** Returns the aggregated margin report of a book: every account and node, with totals. */
 export function buildReport(book: ResolvedBook, options: ReportOptions = {}): MarginReport {
   const policy = options.policy ?? book.offset;
   const view = createMarketView(book.market, book.reportingCurrency);
-  const context = createRiskContext(view);
-  const nodes = evaluateMargins(book, view, { policy, context });
-  const depthOf = (id: string): number => {
-    const parent = book.accounts.get(id)?.parent;
-    return parent === null || parent === undefined ? 0 : 1 + depthOf(parent);
-  };
+  const tree = new MarginTree(book, view, { policy, context: createRiskContext(view) });
+  return reportOfTree(tree, options);
+}
+
+/** Returns the report of a margin tree as it stands (the service's held state, or a batch build). */
+export function reportOfTree(tree: Tree, options: ReportOptions = {}): MarginReport {
+  const { book, policy } = tree;
+  const view = tree.context.view;
+  const risks = subtreeRisk(book, tree, view);
+  const markets = new MovedMarkets(tree.context);
+  const order = book.roots.flatMap((r) => preOrder(book, r));
   const reportNodes: ReportNode[] = [];
-  for (const id of preOrder(book)) {
-    const node = nodes.get(id)!;
+  for (const id of order) {
+    const node = tree.node(id);
     const a = node.account;
-    const exposures = subtreeIds(book, id).map((s) => nodes.get(s)!.exposure);
-    const stable = (asset: string): boolean => isStable(asset, a.parameters, book.reportingCurrency);
-    const underlyings = exposedUnderlyings(exposures, stable);
+    const risk = [...risks.get(id)!.values()];
     const netted = { im: node.im, mm: node.mm };
     reportNodes.push({
       id,
@@ -128,7 +189,7 @@ export function buildReport(book: ResolvedBook, options: ReportOptions = {}): Ma
       ...(a.venue === undefined ? {} : { venue: a.venue }),
       ...(a.mode === undefined ? {} : { mode: a.mode }),
       model: a.rulebook ?? a.model,
-      depth: depthOf(id),
+      depth: node.depth,
       children: a.children,
       equity: node.equity,
       im: node.im,
@@ -139,29 +200,26 @@ export function buildReport(book: ResolvedBook, options: ReportOptions = {}): Ma
       sumOfParts: node.sumOfParts,
       netted,
       capitalFreed: freed(node.sumOfParts, netted),
-      components: components(node, nodes),
+      components: components(node, tree),
       collateral: node.collateral,
-      risk: underlyings.map((u) => underlyingRisk(exposures, view, u)),
+      risk,
       liquidation:
         options.liquidation === false
           ? []
-          : underlyings.flatMap((u) => liquidationPoints(book, id, u, view, policy)),
+          : risk.flatMap((r) => treeLiquidationPoints(tree, id, r.underlying, markets)),
       ...venueLiquidationOf(node, view),
-      ...(options.explain === true ? { explain: explainOf(node) } : {}),
+      ...(options.explain === true ? { explain: explainOf(node, tree) } : {}),
     });
+    options.onProgress?.(reportNodes.length, order.length);
   }
-  return assembleReport(book, policy, reportNodes, context);
-}
-
-function preOrder(book: ResolvedBook): string[] {
-  return book.roots.flatMap((r) => subtreeIds(book, r));
+  return assembleReport(book, policy, reportNodes, tree.context);
 }
 
 function assembleReport(
   book: ResolvedBook,
   policy: OffsetPolicy,
   nodes: ReportNode[],
-  context: ReturnType<typeof createRiskContext>,
+  context: Tree['context'],
 ): MarginReport {
   const roots = nodes.filter((n) => n.parent === null);
   const sum = (f: (n: ReportNode) => number): number => roots.reduce((a, n) => a + f(n), 0);

@@ -25,6 +25,9 @@ export interface NodeExplain {
   ownModel: Amounts & { model: string; components: ReportComponent[] };
   netting: {
     key: string;
+    /** The parts netted at this node: the account itself and each child whose subtree holds members. */
+    parts: string[];
+    /** Every member account of the group in the subtree. */
     accounts: string[];
     sumOfParts: Amounts;
     netted: (Amounts & { components: ReportComponent[]; contributions: Contribution[] }) | null;

@@ -2,7 +2,7 @@
 // instrument's venue), each by the incremental what-if (grid accounts move their scenario vectors by
 // quantity x risk array; rule-based accounts recompute their model), ranked by the account's incremental IM.
 import type { OffsetPolicy, ResolvedBook } from '../core/index.js';
-import { evaluateMargins } from '../aggregate/index.js';
+import { MarginTree } from '../aggregate/index.js';
 import { createMarketView, createRiskContext } from '../scenarios/index.js';
 import { collateralAccounts } from './allocation.js';
 import { whatIf } from './whatif.js';
@@ -41,11 +41,11 @@ export function placeTrades(
   const policy = options.policy ?? book.offset;
   const view = createMarketView(book.market, book.reportingCurrency);
   const context = createRiskContext(view);
-  const nodes = evaluateMargins(book, view, { policy, context });
+  const tree = new MarginTree(book, view, { policy, context });
   const out: Placement[] = [];
   for (const id of collateralAccounts(book)) {
     if (!mayHold(book, id, trades)) continue;
-    const r = whatIf(book, id, trades, { policy, view, context, nodes });
+    const r = whatIf(book, id, trades, { tree });
     const own = r.path[0]!;
     const root = r.path[r.path.length - 1]!;
     const account = book.accounts.get(id)!;

@@ -1,5 +1,5 @@
 import type { Instrument, ModelParameters, ScenarioParameters } from '../core/index.js';
-import type { MarketView } from './marketView.js';
+import { noShift, type MarketView } from './marketView.js';
 import { buildScenarioSet, scenarioShift, type ScenarioSet } from './scenarioSet.js';
 import { unitPnl } from './valuation.js';
 
@@ -77,5 +77,22 @@ export function createRiskContext(view: MarketView): RiskContext {
       const { entry, key } = entryFor(asset, parameters);
       return build(`a:${asset}|${key}`, entry, (shocked) => shocked.price(asset) - view.price(asset));
     },
+  };
+}
+
+/**
+ * Returns the risk context of the market with one asset's price moved by `factor`: risk arrays of instruments
+ * that neither reference the asset nor are priced in it are the base context's, so a liquidation search or a
+ * price move revalues only what the move touches.
+ */
+export function movedRiskContext(base: RiskContext, asset: string, factor: number): RiskContext {
+  const moved = createRiskContext(base.view.shifted(new Map([[asset, { ...noShift(), factor }]])));
+  const touches = (i: Instrument): boolean => i.underlying === asset || i.quote === asset;
+  return {
+    view: moved.view,
+    scenarioParameters: (u, p) => base.scenarioParameters(u, p),
+    scenarioSet: (u, p) => (u === asset ? moved : base).scenarioSet(u, p),
+    instrumentRiskArray: (i, p) => (touches(i) ? moved : base).instrumentRiskArray(i, p),
+    assetRiskArray: (a, p) => (a === asset ? moved : base).assetRiskArray(a, p),
   };
 }

@@ -1,0 +1,117 @@
+// One account's own margin and equity, and what it adds to a netting group: the per-account step of the one
+// margin path (src/aggregate/marginTree.ts sums these up the tree).
+import type { ModelParameters, OffsetPolicy, ResolvedAccount } from '../core/index.js';
+import {
+  accountExposure,
+  gridMarginOfSummary,
+  gridSummary,
+  modelFor,
+  splitExposure,
+  type Exposure,
+  type GridSummary,
+  type MarginResult,
+} from '../margin/index.js';
+import type { RiskContext } from '../scenarios/index.js';
+import { collateralLines, equityOf, type CollateralLine } from './collateral.js';
+
+export interface Amounts {
+  im: number;
+  mm: number;
+}
+
+export const ZERO: Amounts = { im: 0, mm: 0 };
+export const add = (a: Amounts, b: Amounts): Amounts => ({ im: a.im + b.im, mm: a.mm + b.mm });
+export const sub = (a: Amounts, b: Amounts): Amounts => ({ im: a.im - b.im, mm: a.mm - b.mm });
+export const lower = (a: Amounts, b: Amounts): Amounts => ({
+  im: Math.min(a.im, b.im),
+  mm: Math.min(a.mm, b.mm),
+});
+
+/** An account's own figures: its model's result, its positions margined one by one, and its collateral. */
+export interface AccountMargin {
+  account: ResolvedAccount;
+  exposure: Exposure;
+  /** The account's model on its own exposure. */
+  ownResult: MarginResult;
+  /** Its own exposure margined piece by piece (each position alone): the no-offset figure. */
+  ownParts: Amounts;
+  /** What its own exposure is charged under the policy. */
+  own: Amounts;
+  collateral: CollateralLine[];
+  ownEquity: number;
+  /** The grid summary under the account's own parameters, when its model built one (reused by netting). */
+  summary: GridSummary | undefined;
+}
+
+/** Returns the key of the netting group an account's exposure joins under a policy. */
+export function groupKey(account: ResolvedAccount, policy: OffsetPolicy): string {
+  if (policy === 'all') return '*';
+  if (policy === 'venue' && account.venue !== undefined) return `venue:${account.venue}`;
+  return `account:${account.id}`;
+}
+
+/** Returns whether a group key can hold more than one account (only those groups ever net). */
+export const isNettable = (key: string): boolean => !key.startsWith('account:');
+
+const parameterKeys = new WeakMap<ModelParameters, string>();
+
+/**
+ * Returns a key equal for two parameter sets exactly when they build the same grid summaries (scenario sets,
+ * grid rules, what is scanned): summaries add only under one key.
+ */
+export function summaryKey(parameters: ModelParameters): string {
+  let key = parameterKeys.get(parameters);
+  if (key === undefined) {
+    const { grid, scenarios, underlyings, collateral } = parameters;
+    key = JSON.stringify([grid, scenarios, underlyings, collateral.stable]);
+    parameterKeys.set(parameters, key);
+  }
+  return key;
+}
+
+/** Returns the grid summary of an account's exposure under the given (netting node's) parameters. */
+export function memberSummary(
+  margin: AccountMargin,
+  ctx: RiskContext,
+  parameters: ModelParameters,
+): GridSummary {
+  if (margin.summary !== undefined && summaryKey(parameters) === summaryKey(margin.account.parameters))
+    return margin.summary;
+  return gridSummary(margin.exposure, ctx, parameters);
+}
+
+/**
+ * Returns an account's own margin: its model on its exposure; the lower of that and its positions margined
+ * one by one (separately for IM and MM), except under policy none and for rulebook accounts, which are charged
+ * exactly as their venue charges.
+ */
+export function accountMargin(
+  account: ResolvedAccount,
+  ctx: RiskContext,
+  policy: OffsetPolicy,
+): AccountMargin {
+  const exposure = accountExposure(account, ctx.view);
+  const model = modelFor(account);
+  const grid = account.rulebook === undefined && account.model === 'grid';
+  const summary = grid ? gridSummary(exposure, ctx, account.parameters) : undefined;
+  const ownResult =
+    summary === undefined
+      ? model(exposure, ctx, account.parameters)
+      : gridMarginOfSummary(summary, ctx, account.parameters, exposure);
+  const collateral = collateralLines(
+    exposure,
+    ctx.view,
+    account.parameters,
+    account.rulebook === undefined ? account.model : 'standard',
+  );
+  const base = { account, exposure, ownResult, collateral, ownEquity: equityOf(collateral), summary };
+  if (account.rulebook !== undefined) {
+    const amounts = { im: ownResult.im, mm: ownResult.mm };
+    return { ...base, ownParts: amounts, own: amounts };
+  }
+  const ownParts = splitExposure(exposure)
+    .map((part) => model(part, ctx, account.parameters))
+    .reduce<Amounts>((a, r) => add(a, r), ZERO);
+  const own = policy === 'none' ? ownParts : lower(ownParts, ownResult);
+  return { ...base, ownParts, own };
+}

@@ -1,0 +1,423 @@
+// The one margin path: every account's own margin, summed up the account tree, held as state and updated
+// incrementally. A group's netted margin comes from the sum of its members' grid summaries (vectors add), so
+// an account's change moves each ancestor's summary by (new - old) and rescans it: the cost of a change is
+// proportional to the account and its depth, never to the size of the book. The batch build is the same
+// steps over every account, children before parents; no step recurses by depth.
+import type { OffsetPolicy, ResolvedAccount, ResolvedBook } from '../core/index.js';
+import {
+  addGridSummary,
+  checkRulebooks,
+  emptyGridSummary,
+  gridMarginOfSummary,
+  type GridSummary,
+  type MarginResult,
+} from '../margin/index.js';
+import { createRiskContext, type MarketView, type RiskContext } from '../scenarios/index.js';
+import {
+  accountMargin,
+  add,
+  groupKey,
+  isNettable,
+  lower,
+  memberSummary,
+  sub,
+  summaryKey,
+  ZERO,
+  type AccountMargin,
+  type Amounts,
+} from './accountMargin.js';
+
+/** A netting group at a node: the accounts of its subtree that share a key, and what netting them yields. */
+export interface GroupState {
+  key: string;
+  /** Parts netted here: this account's own exposure and each child subtree holding members. */
+  parts: string[];
+  /** The only member account, while the group has one part all the way down. */
+  member: string | undefined;
+  /** The group's margin without netting at this node: its parts' margins added. */
+  sumOfParts: Amounts;
+  /** Summed grid summary of the members under this node's parameters (kept only where parts > 1). */
+  summary: GridSummary | undefined;
+  /** Grid margin of the summed summary; absent when the group has one part (nothing to net). */
+  netted: MarginResult | undefined;
+  /** What the group is charged: the lower of the two, as netting never costs more than the parts. */
+  margin: Amounts;
+}
+
+/** One node of the tree: an account's own figures and its whole subtree's. */
+export interface NodeState extends AccountMargin {
+  id: string;
+  depth: number;
+  key: string;
+  /** Nettable groups of the subtree (policy all: one; venue: one per venue). */
+  groups: Map<string, GroupState>;
+  /** Summed margins of the subtree's parts that never net (account-keyed). */
+  unnetted: Amounts;
+  equity: number;
+  im: number;
+  mm: number;
+  sumOfParts: Amounts;
+}
+
+interface Pending {
+  own?: AccountMargin;
+  equity: number;
+  totals: Amounts;
+  unnetted: Amounts;
+  /** Change of the children's group margins, by key. */
+  groupMargins: Map<string, Amounts>;
+  /** Change of the members' summaries under this node's parameters, by key. */
+  summaries: Map<string, GridSummary>;
+}
+
+const newPending = (): Pending => ({
+  equity: 0,
+  totals: ZERO,
+  unnetted: ZERO,
+  groupMargins: new Map(),
+  summaries: new Map(),
+});
+
+/** Returns a group's margin from its parts: netting only where more than one part meets. */
+function settleGroup(group: GroupState, node: NodeState, ctx: RiskContext): void {
+  if (group.summary === undefined) {
+    group.netted = undefined;
+    group.margin = group.sumOfParts;
+    return;
+  }
+  group.netted = gridMarginOfSummary(group.summary, ctx, node.account.parameters);
+  group.margin = lower(group.sumOfParts, group.netted);
+}
+
+function totalOf(node: NodeState): Amounts {
+  let total = node.unnetted;
+  for (const g of node.groups.values()) total = add(total, g.margin);
+  return total;
+}
+
+/** The margin state of a book: every node's figures, updated in place by `apply`. */
+export class MarginTree {
+  readonly policy: OffsetPolicy;
+  private readonly nodes = new Map<string, NodeState>();
+  private accounts: Map<string, ResolvedAccount>;
+  private ctx: RiskContext;
+
+  constructor(
+    readonly book: ResolvedBook,
+    view: MarketView,
+    options: { policy?: OffsetPolicy; context?: RiskContext; root?: string } = {},
+  ) {
+    checkRulebooks(book);
+    this.policy = options.policy ?? book.offset;
+    this.ctx = options.context ?? createRiskContext(view);
+    this.accounts = new Map(book.accounts);
+    const order = options.root === undefined ? book.order : postOrder(book, options.root);
+    const depths = depthsOf(book);
+    for (const id of order) this.build(id, depths.get(id) ?? 0);
+  }
+
+  /** The risk context (market) the figures are computed on. */
+  get context(): RiskContext {
+    return this.ctx;
+  }
+
+  /** Returns a node's state; throws for an unknown id. */
+  node(id: string): NodeState {
+    const n = this.nodes.get(id);
+    if (n === undefined) throw new RangeError(`unknown account ${id}`);
+    return n;
+  }
+
+  has(id: string): boolean {
+    return this.nodes.has(id);
+  }
+
+  /** Returns the current account (as last applied). */
+  account(id: string): ResolvedAccount {
+    return this.node(id).account;
+  }
+
+  /** Returns every node's state, children before parents. */
+  states(): IterableIterator<NodeState> {
+    return this.nodes.values();
+  }
+
+  private parentOf(id: string): string | null {
+    return this.accounts.get(id)?.parent ?? null;
+  }
+
+  private build(id: string, depth: number): void {
+    const account = this.accounts.get(id)!;
+    const own = accountMargin(account, this.ctx, this.policy);
+    const key = groupKey(account, this.policy);
+    const node: NodeState = {
+      ...own,
+      id,
+      depth,
+      key,
+      groups: new Map(),
+      unnetted: isNettable(key) ? ZERO : own.own,
+      equity: own.ownEquity,
+      im: 0,
+      mm: 0,
+      sumOfParts: account.children.length === 0 ? own.ownParts : own.own,
+    };
+    const parts = new Map<string, { ids: string[]; margin: Amounts; members: (GroupState | string)[] }>();
+    const join = (k: string, part: string, margin: Amounts, member: GroupState | string): void => {
+      const cur = parts.get(k) ?? { ids: [], margin: ZERO, members: [] };
+      cur.ids.push(part);
+      cur.margin = add(cur.margin, margin);
+      cur.members.push(member);
+      parts.set(k, cur);
+    };
+    if (isNettable(key)) join(key, id, own.own, id);
+    for (const c of account.children) {
+      const child = this.nodes.get(c)!;
+      node.equity += child.equity;
+      node.sumOfParts = add(node.sumOfParts, { im: child.im, mm: child.mm });
+      node.unnetted = add(node.unnetted, child.unnetted);
+      for (const [k, g] of child.groups) join(k, c, g.margin, g);
+    }
+    for (const [k, p] of [...parts].sort(([a], [b]) => a.localeCompare(b))) {
+      const single = p.members.length === 1 ? p.members[0]! : undefined;
+      const group: GroupState = {
+        key: k,
+        parts: p.ids,
+        member: single === undefined ? undefined : typeof single === 'string' ? single : single.member,
+        sumOfParts: p.margin,
+        summary: undefined,
+        netted: undefined,
+        margin: p.margin,
+      };
+      if (single === undefined) group.summary = this.sumMembers(node, p.members);
+      settleGroup(group, node, this.ctx);
+      this.groupOwner.set(group, id);
+      node.groups.set(k, group);
+    }
+    const total = totalOf(node);
+    node.im = total.im;
+    node.mm = total.mm;
+    // Per-account summaries are rebuilt from the exposure when needed: kept, they would cost a vector per
+    // underlying per account. The node's own is dropped once its parent has used it.
+    for (const c of account.children) this.nodes.get(c)!.summary = undefined;
+    if (account.parent === null) node.summary = undefined;
+    this.nodes.set(id, lean(node));
+  }
+
+  /** Returns the members' summed summary under the node's parameters. */
+  private sumMembers(node: NodeState, members: readonly (GroupState | string)[]): GridSummary {
+    const parameters = node.account.parameters;
+    const sum = emptyGridSummary();
+    const state = (id: string): AccountMargin => (id === node.id ? node : this.node(id));
+    for (const m of members) {
+      if (typeof m === 'string') {
+        addGridSummary(sum, memberSummary(state(m), this.ctx, parameters), 1);
+      } else if (m.member !== undefined) {
+        addGridSummary(sum, memberSummary(state(m.member), this.ctx, parameters), 1);
+      } else if (m.summary !== undefined && this.summaryKeyOf(m) === summaryKey(parameters)) {
+        addGridSummary(sum, m.summary, 1);
+      } else {
+        for (const id of this.membersOf(m))
+          addGridSummary(sum, memberSummary(this.node(id), this.ctx, parameters), 1);
+      }
+    }
+    return sum;
+  }
+
+  private summaryKeyOf(group: GroupState): string {
+    const owner = this.groupOwner.get(group);
+    return owner === undefined ? '' : summaryKey(this.node(owner).account.parameters);
+  }
+
+  private readonly groupOwner = new WeakMap<GroupState, string>();
+
+  /** Returns the accounts of a group (walks the subtree: for explain and rare parameter mismatches). */
+  membersOf(group: GroupState): string[] {
+    const owner = this.groupOwner.get(group);
+    if (owner === undefined) return group.member === undefined ? [] : [group.member];
+    const out: string[] = [];
+    const stack = [owner];
+    while (stack.length > 0) {
+      const id = stack.pop()!;
+      const n = this.node(id);
+      if (n.key === group.key) out.push(id);
+      for (const c of n.account.children) if (this.node(c).groups.has(group.key)) stack.push(c);
+    }
+    return out.sort();
+  }
+
+  /**
+   * Returns the figures of the given accounts' ancestors (and theirs) after replacing those accounts, on an
+   * optional new market, without changing the tree unless `commit`. Only the changed accounts are margined
+   * again; every ancestor moves its summaries by (new - old).
+   */
+  apply(
+    changed: readonly ResolvedAccount[],
+    options: { context?: RiskContext; commit?: boolean; stopAt?: string } = {},
+  ): Map<string, NodeState> {
+    const ctx = options.context ?? this.ctx;
+    const pending = new Map<string, Pending>();
+    const pend = (id: string): Pending => {
+      let p = pending.get(id);
+      if (p === undefined) {
+        p = newPending();
+        pending.set(id, p);
+      }
+      return p;
+    };
+    for (const account of changed) {
+      const old = this.node(account.id);
+      const next = accountMargin(account, ctx, this.policy);
+      pend(account.id).own = next;
+      if (!isNettable(old.key)) continue;
+      // Members' summaries move every ancestor group that nets them, each under its own parameters.
+      for (let id: string | null = account.id; id !== null; id = this.parentOf(id)) {
+        const group = this.node(id).groups.get(old.key);
+        if (group?.summary === undefined) {
+          if (id === options.stopAt) break;
+          continue;
+        }
+        const parameters = this.node(id).account.parameters;
+        const p = pend(id);
+        const delta = p.summaries.get(old.key) ?? emptyGridSummary();
+        addGridSummary(delta, memberSummary(next, ctx, parameters), 1);
+        addGridSummary(delta, memberSummary(old, this.ctx, parameters), -1);
+        p.summaries.set(old.key, delta);
+        if (id === options.stopAt) break;
+      }
+    }
+    return this.propagate(pending, ctx, options.commit === true, options.stopAt);
+  }
+
+  private propagate(
+    pending: Map<string, Pending>,
+    ctx: RiskContext,
+    commit: boolean,
+    stopAt: string | undefined,
+  ): Map<string, NodeState> {
+    const out = new Map<string, NodeState>();
+    // Deepest first, so each node sees all of its children's changes before it moves.
+    const byDepth: string[][] = [];
+    for (const id of pending.keys()) (byDepth[this.node(id).depth] ??= []).push(id);
+    for (let d = byDepth.length - 1; d >= 0; d--) {
+      for (const id of byDepth[d] ?? []) {
+        const old = this.node(id);
+        const next = this.step(old, pending.get(id)!, ctx);
+        out.set(id, next);
+        const parent = this.parentOf(id);
+        if (parent === null || id === stopAt) continue;
+        let p = pending.get(parent);
+        if (p === undefined) {
+          p = newPending();
+          pending.set(parent, p);
+          (byDepth[d - 1] ??= []).push(parent);
+        }
+        p.equity += next.equity - old.equity;
+        p.totals = add(p.totals, sub({ im: next.im, mm: next.mm }, { im: old.im, mm: old.mm }));
+        p.unnetted = add(p.unnetted, sub(next.unnetted, old.unnetted));
+        for (const [k, g] of next.groups) {
+          const change = sub(g.margin, old.groups.get(k)!.margin);
+          p.groupMargins.set(k, add(p.groupMargins.get(k) ?? ZERO, change));
+        }
+      }
+    }
+    if (commit) {
+      for (const [id, n] of out) {
+        this.nodes.set(id, n);
+        this.accounts.set(id, n.account);
+      }
+      this.ctx = ctx;
+    }
+    return out;
+  }
+
+  /** Returns a node's new state from its pending changes (the old state is left as it was). */
+  private step(old: NodeState, p: Pending, ctx: RiskContext): NodeState {
+    const own = p.own ?? old;
+    const node: NodeState = { ...old, ...own, groups: new Map() };
+    const ownDelta = sub(own.own, old.own);
+    node.equity = old.equity + (own.ownEquity - old.ownEquity) + p.equity;
+    const leaf = own.account.children.length === 0;
+    node.sumOfParts = add(add(old.sumOfParts, p.totals), leaf ? sub(own.ownParts, old.ownParts) : ownDelta);
+    node.unnetted = isNettable(old.key)
+      ? add(old.unnetted, p.unnetted)
+      : add(add(old.unnetted, p.unnetted), ownDelta);
+    for (const [k, g] of old.groups) {
+      let sumOfParts = add(g.sumOfParts, p.groupMargins.get(k) ?? ZERO);
+      if (k === old.key) sumOfParts = add(sumOfParts, ownDelta);
+      let summary = g.summary;
+      const delta = p.summaries.get(k);
+      if (summary !== undefined && delta !== undefined) {
+        summary = cloneSummary(summary);
+        addGridSummary(summary, delta, 1);
+      }
+      const group: GroupState = { ...g, sumOfParts, summary };
+      settleGroup(group, node, ctx);
+      this.groupOwner.set(group, old.id);
+      node.groups.set(k, group);
+    }
+    const total = totalOf(node);
+    node.im = total.im;
+    node.mm = total.mm;
+    node.summary = undefined;
+    return lean(node);
+  }
+}
+
+/** Returns the node without the own result's scenario vectors (the summary's job; kept they cost memory). */
+function lean(node: NodeState): NodeState {
+  if (node.ownResult.vectors === undefined) return node;
+  const { vectors: _vectors, ...ownResult } = node.ownResult;
+  return { ...node, ownResult };
+}
+
+function cloneSummary(s: GridSummary): GridSummary {
+  return {
+    vectors: new Map([...s.vectors].map(([u, v]) => [u, v.slice()])),
+    tallies: new Map([...s.tallies].map(([u, t]) => [u, { ...t }])),
+    assets: new Map(s.assets),
+    cash: new Map(s.cash),
+  };
+}
+
+/** Returns every account's depth (roots 0), without recursion. */
+export function depthsOf(book: ResolvedBook): Map<string, number> {
+  const depths = new Map<string, number>();
+  const stack: [string, number][] = book.roots.map((r) => [r, 0]);
+  while (stack.length > 0) {
+    const [id, d] = stack.pop()!;
+    depths.set(id, d);
+    for (const c of book.accounts.get(id)?.children ?? []) stack.push([c, d + 1]);
+  }
+  return depths;
+}
+
+/** Returns the subtree of `root`, children before parents, without recursion. */
+export function postOrder(book: ResolvedBook, root: string): string[] {
+  const out: string[] = [];
+  const stack: [string, boolean][] = [[root, false]];
+  while (stack.length > 0) {
+    const [id, expanded] = stack.pop()!;
+    if (expanded) {
+      out.push(id);
+      continue;
+    }
+    stack.push([id, true]);
+    const children = book.accounts.get(id)?.children ?? [];
+    for (let i = children.length - 1; i >= 0; i--) stack.push([children[i]!, false]);
+  }
+  return out;
+}
+
+/** Returns the subtree of `root`, parents before children, without recursion. */
+export function preOrder(book: ResolvedBook, root: string): string[] {
+  const out: string[] = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    out.push(id);
+    const children = book.accounts.get(id)?.children ?? [];
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  }
+  return out;
+}
