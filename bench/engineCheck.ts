@@ -3,7 +3,8 @@
 // kernel that computes the wrong margins is worthless, so a difference fails the benchmark.
 import type { Instrument, ResolvedPosition } from '../src/core/index.js';
 import { gridModel } from '../src/margin/index.js';
-import type { EngineState, PositionColumns } from '../src/engine/index.js';
+import type { EngineState } from '../src/engine/index.js';
+import type { PositionColumns } from '../src/engine/engine.js';
 
 /** The tolerance of every check: the engine's own tests use the same (test/engine/support.ts, close). */
 export const TOLERANCE = 1e-9;

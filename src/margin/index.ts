@@ -5,12 +5,31 @@ import { standardModel } from './standard.js';
 import type { MarginModel } from './types.js';
 import { rulebooks } from './rulebooks/index.js';
 
-export * from './types.js';
-export * from './exposure.js';
-export * from './brackets.js';
-export * from './loans.js';
-export * from './shortOption.js';
-export { gridModel, gridModelFromVectors } from './grid.js';
+// Public API of the margin layer: the models, their result types, status, and the venue rulebooks. The building
+// blocks only a rulebook composes (bracket lookup, per-position components) are imported from their files.
+export type { Contribution, MarginComponent, MarginModel, MarginResult } from './types.js';
+export {
+  accountExposure,
+  isScanned,
+  isStable,
+  mergeExposures,
+  positionsExposure,
+  splitExposure,
+  type Exposure,
+} from './exposure.js';
+export { bracketMargin, maintenanceAmounts } from './brackets.js';
+export { borrowedAmount, loanComponents } from './loans.js';
+export { shortOptionRequirement } from './shortOption.js';
+export {
+  gridModel,
+  gridModelFromVectors,
+  gridMarginOfSummary,
+  gridSummary,
+  addGridSummary,
+  emptyGridSummary,
+  type GridSummary,
+  type UnderlyingTally,
+} from './grid.js';
 export { standardModel, deltaOneMargin, deltaOneNotional, positionComponent } from './standard.js';
 export { crossModel } from './cross.js';
 export {
@@ -27,7 +46,7 @@ export {
   type StatusFigures,
   type StatusLevels,
 } from './status.js';
-export * from './rulebooks/index.js';
+export { checkRulebooks, rulebooks, type Rulebook, type VenueLiquidation } from './rulebooks/index.js';
 
 /** The margin models by name. */
 export const marginModels: Readonly<Record<MarginModelName, MarginModel>> = {
@@ -45,4 +64,33 @@ export function modelFor(account: { model: MarginModelName; rulebook: string | u
   }
   return marginModels[account.model];
 }
-export * from './rulebooks/derive/index.js';
+// Derive's model and rulebook; its published-case format and conformance harness are for scripts and tests only.
+export {
+  DEFAULT_DERIVE_PARAMETERS,
+  DEFAULT_DERIVE_SCENARIOS,
+  DERIVE_PMRM2_ID,
+  derivePmrm2Margin,
+  derivePmrm2Rulebook,
+  derivePmrmMargin,
+  derivePortfolios,
+  deriveRulebookParameters,
+  deriveRulebookParametersSchema,
+  type DeriveBasisContingencyParameters,
+  type DeriveBookPortfolio,
+  type DeriveCollateral,
+  type DeriveCollateralSettings,
+  type DeriveExpiryFeed,
+  type DeriveMarginParameters,
+  type DeriveOption,
+  type DeriveOtherContingencyParameters,
+  type DerivePerp,
+  type DerivePmrmParameters,
+  type DerivePmrmResult,
+  type DerivePortfolio,
+  type DeriveRulebookParameters,
+  type DeriveScenario,
+  type DeriveSkewShockParameters,
+  type DeriveSviParameters,
+  type DeriveVolShock,
+  type DeriveVolShockParameters,
+} from './rulebooks/derive/index.js';

@@ -1,4 +1,19 @@
-export * from './types.js';
+// Public API of the store layer: the one Store interface with its row types, and the ways to open one.
+export type {
+  AccountRow,
+  AlertLevelRow,
+  AlertRow,
+  ApiKeyRow,
+  HistoryRow,
+  InstrumentRow,
+  Json,
+  MarketEventRow,
+  NewEvent,
+  StateSnapshotRow,
+  Store,
+  StoredEvent,
+  WebhookRow,
+} from './types.js';
 export { DrizzleStore, type StoreDatabase } from './drizzleStore.js';
 export { openPgliteStore } from './pglite.js';
 export { openPostgresStore, dropPostgresSchema, type PostgresOptions } from './postgres.js';

@@ -8,8 +8,8 @@ import {
   createEngineFromBook,
   runBatch,
   runStream,
-  splitAccounts,
 } from '../../src/engine/index.js';
+import { splitAccounts } from '../../src/engine/batch.js';
 import { accountArbitrary, bookOf } from './support.js';
 
 describe('threaded batch', () => {

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { buildKernelModule } from '../../scripts/build-wasm.js';
-import { createEngineFromBook, paddedWidth } from '../../src/engine/index.js';
+import { createEngineFromBook } from '../../src/engine/index.js';
+import { paddedWidth } from '../../src/engine/layout.js';
 import { accountArbitrary, bookOf } from './support.js';
 
 describe('engine kernel', () => {

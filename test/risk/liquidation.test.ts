@@ -1,7 +1,8 @@
 // Liquidation prices by root-finding on full revaluation, checked against closed forms derived by hand.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cushionAt, liquidationPoints, underlyingRisk } from '../../src/risk/index.js';
+import { liquidationPoints, underlyingRisk } from '../../src/risk/index.js';
+import { cushionAt } from '../../src/risk/liquidation.js';
 import { createMarketView, createRiskContext, noShift, unitValue } from '../../src/scenarios/index.js';
 import { accountExposure, gridModel } from '../../src/margin/index.js';
 import type { AccountInput, BookInput } from '../../src/core/index.js';

@@ -2,7 +2,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { allocateUnits, parseExactDecimal } from '../../src/settlement/index.js';
+import { parseExactDecimal } from '../../src/settlement/index.js';
+import { allocateUnits } from '../../src/settlement/allocate.js';
 
 describe('allocateUnits by hand', () => {
   it("reproduces CoinEx's published funding fee: 129384.12 × 0.0642 × 0.0003 = 2.4919381512 → 2.49193815", () => {

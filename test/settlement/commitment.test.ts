@@ -5,12 +5,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { InputError } from '../../src/core/index.js';
-import {
-  commitCycle,
-  treeDepth,
-  verifySettlement,
-  type ParticipantStatement,
-} from '../../src/settlement/index.js';
+import { commitCycle, verifySettlement, type ParticipantStatement } from '../../src/settlement/index.js';
+import { treeDepth } from '../../src/settlement/sumTree.js';
 import { balancedStatements, keyPair, META, SEED, signedCycle, statementsArb } from './support.js';
 
 const keys = keyPair();

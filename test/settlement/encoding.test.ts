@@ -14,8 +14,8 @@ import {
   saltMessage,
   writeNodeMessage,
   writeU128,
-  type CertificateBody,
-} from '../../src/settlement/index.js';
+} from '../../src/settlement/encoding.js';
+import type { CertificateBody } from '../../src/settlement/index.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
