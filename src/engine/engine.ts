@@ -6,8 +6,8 @@ import {
   type ResolvedPosition,
 } from '../core/index.js';
 import { accountExposure, type Exposure } from '../margin/index.js';
-import { applyFill, applyPosition, applyTransfer } from './accountEvents.js';
-import { parseEvent, type EngineEvent } from './events.js';
+import { applyAccountEvent } from './accountEvents.js';
+import { parseEvent } from './events.js';
 import { NO_SCAN } from './layout.js';
 import {
   createEngineState,
@@ -100,20 +100,10 @@ export function createEngineFromBook(book: ResolvedBook, kernel: KernelName = 'w
 
 /** Applies one event (validated first: a bad event throws InputError naming the field and changes nothing). */
 export function applyEvent(state: EngineState, input: unknown): TickResult | undefined {
-  const event: EngineEvent = parseEvent(input);
-  switch (event.type) {
-    case 'fill':
-      applyFill(state, event);
-      return undefined;
-    case 'transfer':
-      applyTransfer(state, event);
-      return undefined;
-    case 'position':
-      applyPosition(state, event);
-      return undefined;
-    case 'tick':
-      return applyTick(state, event);
-  }
+  const event = parseEvent(input);
+  if (event.kind === 'tick') return applyTick(state, event);
+  applyAccountEvent(state, event);
+  return undefined;
 }
 
 /** Returns an account's IM and MM (reporting currency) as last computed; undefined for an unknown id. */

@@ -1,7 +1,8 @@
 import type { Market } from '../core/index.js';
 import { createMarketView, createRiskContext } from '../scenarios/index.js';
 import { fillRows } from './catalog.js';
-import { rejectEvent, type TickEvent } from './events.js';
+import type { TickEvent } from '../account/index.js';
+import { rejectEvent } from './events.js';
 import { NO_SCAN } from './layout.js';
 import { refreshAssets, type EngineState } from './state.js';
 

@@ -4,8 +4,7 @@ import { z } from 'zod';
 import { assetCode, resolveBook, type Instrument, type ResolvedBook } from '../core/index.js';
 import { createMarketView, optionPremium, tokenNav } from '../scenarios/index.js';
 import type { BookState } from './bookState.js';
-import { decimalString } from './events.js';
-import { applyEvent, type AccountLedger } from './ledger.js';
+import { applyEvent, decimalString, type AccountLedger } from '../account/index.js';
 import type { MarginEngine, NodeFigures } from './marginEngine.js';
 import { moveMarket } from './marketMoves.js';
 

@@ -11,7 +11,7 @@ import {
   type Market,
   type ResolvedBook,
 } from '../core/index.js';
-import { cloneLedger, emptyLedger, type AccountLedger } from './ledger.js';
+import { cloneLedger, emptyLedger, type AccountLedger } from '../account/index.js';
 
 /** Book-level settings: what a book holds besides instruments, accounts and the market. */
 export const bookSettingsSchema = bookSchema.pick({

@@ -4,8 +4,8 @@
 import { InputError, resolveBook } from '../core/index.js';
 import type { Store, StoredEvent } from '../store/index.js';
 import type { BookState } from './bookState.js';
-import { eventContent, eventDigest, parseStoredEvent, type AccountEvent } from './events.js';
-import { applyEvent } from './ledger.js';
+import { applyEvent, type AccountEvent } from '../account/index.js';
+import { eventContent, eventDigest, parseStoredEvent } from './events.js';
 import { HttpError } from './httpError.js';
 
 /** The answer to an event: applied now, or a replay of one applied before. */

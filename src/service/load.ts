@@ -4,7 +4,7 @@ import { instrumentSchema, marketSchema } from '../core/index.js';
 import type { Store } from '../store/index.js';
 import { accountDefinitionSchema, BookState, bookSettingsSchema } from './bookState.js';
 import type { EventLog } from './eventLog.js';
-import { deserializeLedgers } from './ledger.js';
+import { deserializeLedgers } from '../account/index.js';
 import type { MarketFeed } from './marketFeed.js';
 import { BOOK_SETTING } from './seed.js';
 

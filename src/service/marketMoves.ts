@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { assetCode, type Instrument, type Market } from '../core/index.js';
 import { createMarketView, noShift, optionPremium, tokenNav, type AssetShift } from '../scenarios/index.js';
-import { decimalString } from './events.js';
+import { decimalString } from '../account/index.js';
 
 /** A move of one asset: a new index price (or a relative move) and a shift of its options' implied vols. */
 export interface AssetMove {

@@ -4,8 +4,7 @@ import { InputError, parseBook, parseText, resolveBook, type Book, type Market }
 import type { Store } from '../store/index.js';
 import { generateKey, hashedKey, keyLookup, SCOPES } from './auth.js';
 import { bookSettingsSchema, type BookSettings } from './bookState.js';
-import { addDecimal, decimalOf } from './decimal.js';
-import { serializeLedgers, type AccountLedger } from './ledger.js';
+import { addDecimal, decimalOf, serializeLedgers, type AccountLedger } from '../account/index.js';
 
 /** Setting under which the book settings are kept; its presence means the store is seeded. */
 export const BOOK_SETTING = 'book';

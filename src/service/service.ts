@@ -11,7 +11,7 @@ import type { ServiceConfig } from './config.js';
 import type { ServiceContext } from './context.js';
 import { EventLog } from './eventLog.js';
 import { Hub } from './hub.js';
-import { serializeLedgers } from './ledger.js';
+import { serializeLedgers } from '../account/index.js';
 import { loadLedgers, loadReference } from './load.js';
 import { coreMarginEngine, type MarginEngine } from './marginEngine.js';
 import { MarketFeed } from './marketFeed.js';

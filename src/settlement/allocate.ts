@@ -10,7 +10,8 @@
 // rounded exact total. When the members' positions cancel (longs and shorts of the same perpetual among the
 // participants), the exact total is zero and so is the sum of the rounded amounts: the counterparty, which
 // takes minus the group total, is then left with nothing, not with rounding dust.
-import { exactDecimalOfFloat, floorDiv, scaledFraction } from './units.js';
+import { exactDecimalOfFloat } from '../account/index.js';
+import { floorDiv, scaledFraction } from './units.js';
 
 /** One participant's computed amount in a flow group, in asset units (e.g. 12.5 USDT) as a float. */
 export interface FloatShare {

@@ -1,6 +1,11 @@
-// Exact decimal arithmetic for ledger amounts. A settlement amount is a bigint count of an asset's smallest
-// unit (10^-decimals of the asset); it crosses the edges as a decimal string and is never held as a float.
+// Settlement amounts: a bigint count of an asset's smallest unit (10^-decimals of the asset), the fixed width a
+// commitment hashes; it crosses the edges as a decimal string and is never held as a float. Decimal text is read
+// by the one exact-decimal module (src/account/decimal.ts); this file adds the smallest-unit scaling.
+import { exactDecimalOfFloat, parseExactDecimal, type ExactDecimal } from '../account/index.js';
 import { InputError } from '../core/index.js';
+
+// Re-exported because settlement's public API names them; there is one implementation, in src/account.
+export { exactDecimalOfFloat, parseExactDecimal, type ExactDecimal };
 
 /** A settlement asset and the size of its smallest unit, 10^-decimals. */
 export interface AssetUnit {
@@ -13,35 +18,6 @@ export const MAX_DECIMALS = 30;
 
 /** Largest value of a 128-bit unsigned field, the width of every committed amount. */
 export const MAX_U128 = (1n << 128n) - 1n;
-
-/** An exact decimal: mantissa × 10^exponent. */
-export interface ExactDecimal {
-  mantissa: bigint;
-  exponent: number;
-}
-
-const DECIMAL_TEXT = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d{1,4}))?$/;
-
-/** Returns the exact value of a decimal text (sign, digits, fraction, exponent), or undefined if it is not one. */
-export function parseExactDecimal(text: string): ExactDecimal | undefined {
-  const match = DECIMAL_TEXT.exec(text.trim());
-  if (match === null) return undefined;
-  const [, sign = '', whole = '', fraction = '', exp = '0'] = match;
-  if (whole === '' && fraction === '') return undefined;
-  const digits = BigInt(`${whole}${fraction}` || '0');
-  return { mantissa: sign === '-' ? -digits : digits, exponent: Number(exp) - fraction.length };
-}
-
-/**
- * Returns the exact decimal a float stands for: its shortest round-trip decimal (ECMAScript Number::toString),
- * i.e. the decimal the float was nearest to. Throws RangeError for NaN and infinities.
- */
-export function exactDecimalOfFloat(value: number): ExactDecimal {
-  if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
-  const exact = parseExactDecimal(String(value));
-  if (exact === undefined) throw new RangeError(`unexpected number text: ${String(value)}`);
-  return exact;
-}
 
 const pow10 = (n: number): bigint => 10n ** BigInt(n);
 

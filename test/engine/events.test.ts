@@ -17,7 +17,7 @@ const PRICES: Record<string, number> = { BTC: 40_000, ETH: 2_000 };
 
 const eventArbitrary = fc.oneof(
   fc.record({
-    type: fc.constant('fill' as const),
+    kind: fc.constant('fill' as const),
     account: fc.constantFrom('a0', 'a1', 'a2'),
     instrument: fc.constantFrom(...POSITION_IDS, 'BTC/USDT'),
     quantity: fc
@@ -27,7 +27,7 @@ const eventArbitrary = fc.oneof(
     move: fc.double({ min: 0.8, max: 1.2, noNaN: true }),
   }),
   fc.record({
-    type: fc.constant('transfer' as const),
+    kind: fc.constant('transfer' as const),
     account: fc.constantFrom('a0', 'a1', 'a3'),
     asset: fc.constantFrom('BTC', 'ETH', 'USDT', 'USDC'),
     amount: fc
@@ -36,7 +36,7 @@ const eventArbitrary = fc.oneof(
       .map((x) => x / 10),
   }),
   fc.record({
-    type: fc.constant('position' as const),
+    kind: fc.constant('position' as const),
     account: fc.constantFrom('a0', 'a2', 'a4'),
     instrument: fc.constantFrom(...POSITION_IDS),
     quantity: fc.integer({ min: -20, max: 20 }).map((q) => q / 2),
@@ -48,16 +48,16 @@ type EventShape = typeof eventArbitrary extends fc.Arbitrary<infer T> ? T : neve
 
 /** Returns the event input of a shape: fills at a price moved off the index, premiums for options. */
 function eventOf(e: EventShape): Record<string, unknown> {
-  if (e.type === 'transfer') return e;
+  if (e.kind === 'transfer') return e;
   const underlying = e.instrument.startsWith('ETH') ? 'ETH' : 'BTC';
   const option = OPTION_IDS.includes(e.instrument);
   const quote = e.instrument === 'ETHBTC' ? PRICES.BTC! : 1;
   const price = option ? 0.01 * e.move : (PRICES[underlying]! / quote) * e.move;
-  if (e.type === 'fill')
-    return { type: 'fill', account: e.account, instrument: e.instrument, quantity: e.quantity, price };
+  if (e.kind === 'fill')
+    return { kind: 'fill', account: e.account, instrument: e.instrument, quantity: e.quantity, price };
   const deltaOne = !option && e.instrument !== 'BTC3L';
   return {
-    type: 'position',
+    kind: 'position',
     account: e.account,
     instrument: e.instrument,
     quantity: e.quantity,
@@ -93,7 +93,7 @@ describe('engine events', () => {
   it('fills realise P&L into cash at the old entry and average the entry on increases', () => {
     const engine = createEngineFromBook(bookOf([{ positions: [], balances: [] }]));
     const fill = (instrument: string, quantity: number, price: number) =>
-      applyEvent(engine, { type: 'fill', account: 'desk', instrument, quantity, price });
+      applyEvent(engine, { kind: 'fill', account: 'desk', instrument, quantity, price });
     fill('BTCUSDT', 2, 40_000);
     fill('BTCUSDT', 2, 42_000); // entry (2 x 40,000 + 2 x 42,000) / 4 = 41,000
     fill('BTCUSDT', -1, 43_000); // realises 1 x (43,000 - 41,000) = 2,000 USDT
@@ -119,25 +119,38 @@ describe('engine event validation and growth', () => {
       bookOf([{ positions: [{ instrument: 'C42K', quantity: -2, entryFactor: undefined }], balances: [] }]),
     );
     const bad: [Record<string, unknown>, string][] = [
-      [{ type: 'fill', account: 'a0', instrument: 'C42K', quantity: 1, price: -3 }, 'event.price'],
-      [{ type: 'fill', account: 'a0', instrument: 'NOPE', quantity: 1, price: 3 }, 'event.instrument'],
-      [{ type: 'fill', account: 'a0', instrument: 'C42K', quantity: 0, price: 3 }, 'event.quantity'],
-      [{ type: 'transfer', account: 'a0', asset: 'DOGE', amount: 5 }, 'event.asset'],
-      [{ type: 'transfer', account: 'bad id!', asset: 'BTC', amount: 5 }, 'event.account'],
-      [{ type: 'position', account: 'a0', instrument: 'BTC/USDT', quantity: 1 }, 'event.instrument'],
+      [{ kind: 'fill', account: 'a0', instrument: 'C42K', quantity: 1, price: -3 }, 'event.price'],
+      [{ kind: 'fill', account: 'a0', instrument: 'NOPE', quantity: 1, price: 3 }, 'event.instrument'],
+      [{ kind: 'fill', account: 'a0', instrument: 'C42K', quantity: 0, price: 3 }, 'event.quantity'],
+      [{ kind: 'transfer', account: 'a0', asset: 'DOGE', amount: 5 }, 'event.asset'],
+      [{ kind: 'transfer', account: 'bad id!', asset: 'BTC', amount: 5 }, 'event.account'],
+      [{ kind: 'position', account: 'a0', instrument: 'BTC/USDT', quantity: 1 }, 'event.instrument'],
+      // The book's rule (core/resolve.ts): a perpetual or future needs its entry for its unrealised P&L.
+      [{ kind: 'position', account: 'a0', instrument: 'BTCUSDT', quantity: 1 }, 'event.entryPrice'],
       [
-        { type: 'position', account: 'a0', instrument: 'C42K', quantity: 1, entryPrice: 9 },
-        'event.entryPrice',
+        {
+          kind: 'fill',
+          account: 'a0',
+          instrument: 'C42K',
+          quantity: 1,
+          price: 3,
+          fee: { asset: 'DOGE', amount: 1 },
+        },
+        'event.fee.asset',
       ],
-      [{ type: 'tick', underlying: 'BTC', price: 0 }, 'event.price'],
-      [{ type: 'tick', underlying: 'XRP', price: 1 }, 'event.underlying'],
-      [{ type: 'tick', underlying: 'USD', price: 1 }, 'event.underlying'],
-      [{ type: 'tick', underlying: 'ETH', instruments: { C42K: { iv: 0.5 } } }, 'event.instruments.C42K'],
       [
-        { type: 'tick', underlying: 'BTC', instruments: { BTCUSDT: { iv: 0.5 } } },
+        { kind: 'adjustment', account: 'a0', positions: [{ instrument: 'NOPE', quantity: 1 }] },
+        'event.positions[0].instrument',
+      ],
+      [{ kind: 'tick', underlying: 'BTC', price: 0 }, 'event.price'],
+      [{ kind: 'tick', underlying: 'XRP', price: 1 }, 'event.underlying'],
+      [{ kind: 'tick', underlying: 'USD', price: 1 }, 'event.underlying'],
+      [{ kind: 'tick', underlying: 'ETH', instruments: { C42K: { iv: 0.5 } } }, 'event.instruments.C42K'],
+      [
+        { kind: 'tick', underlying: 'BTC', instruments: { BTCUSDT: { iv: 0.5 } } },
         'event.instruments.BTCUSDT.iv',
       ],
-      [{ type: 'swap', account: 'a0' }, 'event.type'],
+      [{ kind: 'swap', account: 'a0' }, 'event.kind'],
     ];
     for (const [event, path] of bad) {
       const before = snapshot(engine);
@@ -157,13 +170,13 @@ describe('engine event validation and growth', () => {
     const generation = engine.generation;
     for (let k = 0; k < 200; k++) {
       applyEvent(engine, {
-        type: 'fill',
+        kind: 'fill',
         account: `g${k}`,
         instrument: POSITION_IDS[k % POSITION_IDS.length]!,
         quantity: 1 + (k % 3),
         price: 100,
       });
-      applyEvent(engine, { type: 'transfer', account: `g${k}`, asset: 'BTC', amount: 0.5 });
+      applyEvent(engine, { kind: 'transfer', account: `g${k}`, asset: 'BTC', amount: 0.5 });
     }
     assert.ok(engine.generation > generation, 'the memory was replaced at least once');
     assertMatchesReference(engine);

@@ -22,7 +22,7 @@ function tickOf(engine: EngineState, t: TickShape): Record<string, unknown> {
   if (t.underlying === 'ETH' && t.iv !== undefined) instruments['ETH-C2200'] = { iv: t.iv };
   if (t.underlying === 'BTC' && t.futureMark !== undefined)
     instruments['BTC-FUT'] = { mark: price * t.futureMark };
-  return { type: 'tick', underlying: t.underlying, price, instruments };
+  return { kind: 'tick', underlying: t.underlying, price, instruments };
 }
 
 describe('incremental tick', () => {
@@ -63,7 +63,7 @@ describe('incremental tick', () => {
       ]),
     );
     const btcOnly = engine.columns.accountMm[1];
-    const result = applyEvent(engine, { type: 'tick', underlying: 'ETH', price: 1_800 });
+    const result = applyEvent(engine, { kind: 'tick', underlying: 'ETH', price: 1_800 });
     assert.deepEqual(result, { rows: 5, accounts: 2 });
     assert.equal(engine.columns.accountMm[1], btcOnly);
     const eth = referenceMargin(engine, 'a2');

@@ -4,9 +4,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { addDecimal } from '../../src/account/index.js';
 import { loadBook } from '../../src/core/index.js';
 import { buildReport } from '../../src/report/index.js';
-import { addDecimal } from '../../src/service/decimal.js';
 import { coreMarginEngine, type MarginEngine } from '../../src/service/marginEngine.js';
 import { ADMIN_KEY, caller, nonFiniteIn, startService, serviceFixture } from './support.js';
 

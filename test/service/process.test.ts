@@ -8,11 +8,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  accountEventSchema,
+  applyEvent,
+  decimalOf,
+  emptyLedger,
+  type AccountLedger,
+} from '../../src/account/index.js';
 import { loadBook, resolveBook, type Book } from '../../src/core/index.js';
 import { buildReport } from '../../src/report/index.js';
-import { decimalOf } from '../../src/service/decimal.js';
-import { accountEventSchema } from '../../src/service/events.js';
-import { applyEvent, emptyLedger, type AccountLedger } from '../../src/service/ledger.js';
 import { moveMarket, ticksToMoves } from '../../src/service/marketMoves.js';
 import { ADMIN_KEY } from './support.js';
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { InputError } from '../../core/index.js';
 import type { ServiceContext } from '../context.js';
 import { checkEvent } from '../eventLog.js';
-import { accountEventSchema, type AccountEvent } from '../events.js';
+import { accountEventSchema, type AccountEvent } from '../../account/index.js';
 import { HttpError } from '../httpError.js';
 import { idParams, queryLimit } from '../schemas.js';
 import { doc, visibleNode } from './common.js';
