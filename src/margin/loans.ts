@@ -4,27 +4,34 @@ import type { Exposure } from './exposure.js';
 import type { MarginComponent } from './types.js';
 
 /**
- * Returns the add-on components (reporting currency) for borrowed assets: negative cash, valued at index price.
- * Unrealised losses of perpetuals and futures are not borrowing (no venue lends them or charges interest on
- * them): they reduce equity through `assets` and are never charged here.
+ * Returns the amount of an asset that is borrowed (units of the asset, >= 0): the negative part of the cash, less
+ * what the unrealised profit settled in the asset would repay. An unrealised loss never adds to it: it is not
+ * borrowing (venues lend nothing against it), it only lowers equity. `total` is cash plus the accrued P&L.
  */
+export function borrowedAmount(cash: number, total: number): number {
+  return Math.max(0, -Math.max(cash, total));
+}
+
+/** Returns the add-on components (reporting currency) for borrowed assets, valued at index price. */
 export function loanComponents(
-  exposure: Pick<Exposure, 'cash'>,
+  exposure: Pick<Exposure, 'cash' | 'assets'>,
   view: MarketView,
   parameters: ModelParameters,
 ): MarginComponent[] {
   const { loanImRate, loanMmRate } = parameters.collateral;
   const out: MarginComponent[] = [];
-  for (const [asset, amount] of [...exposure.cash].sort(([a], [b]) => a.localeCompare(b))) {
-    if (amount >= 0) continue;
-    const value = -amount * view.price(asset);
+  for (const [asset, cash] of [...exposure.cash].sort(([a], [b]) => a.localeCompare(b))) {
+    // An asset missing from `assets` has a total of 0 (sums drop zero entries).
+    const borrowed = borrowedAmount(cash, exposure.assets.get(asset) ?? 0);
+    if (borrowed === 0) continue;
+    const value = borrowed * view.price(asset);
     out.push({
       kind: 'loan',
       label: `loan ${asset}`,
       asset,
       im: value * loanImRate,
       mm: value * loanMmRate,
-      detail: { borrowed: -amount, value, imRate: loanImRate, mmRate: loanMmRate },
+      detail: { borrowed, value, imRate: loanImRate, mmRate: loanMmRate },
     });
   }
   return out;

@@ -8,6 +8,7 @@
 import type { ResolvedBook, ScenarioParameters } from '../core/index.js';
 import { exposureValue } from '../aggregate/index.js';
 import { accountExposure, isScanned, isStable, mergeExposures, type Exposure } from '../margin/index.js';
+import { borrowedAmount } from '../margin/loans.js';
 import { buildScenarioSet, createMarketView, scenarioShift } from '../scenarios/index.js';
 
 /** The tabulated book, and what the grid model needs beside the scan, for one underlying. */
@@ -93,8 +94,7 @@ export function buildBookProfile(book: ResolvedBook, underlying: string, grid: P
     ),
   );
   const shorts = exposure.positions.filter((p) => p.instrument.kind === 'option' && p.quantity < 0);
-  // A loan is borrowed cash; an unrealised loss of a coin-settled position is not one.
-  const borrowed = Math.max(0, -(exposure.cash.get(underlying) ?? 0));
+  const borrowed = borrowedAmount(exposure.cash.get(underlying) ?? 0, exposure.assets.get(underlying) ?? 0);
   const { loanMmRate, loanImRate } = parameters.collateral;
   return {
     underlying,

@@ -16,6 +16,7 @@ import {
   splitExposure,
   type MarginResult,
 } from '../../src/margin/index.js';
+import { borrowedAmount } from '../../src/margin/loans.js';
 import { buildReport } from '../../src/report/index.js';
 import { createMarketView, createRiskContext } from '../../src/scenarios/index.js';
 import { AS_OF, BTC_PERP_INVERSE, BTC_PERP_LINEAR, firstNonFinite, resolve } from '../support/books.js';
@@ -141,10 +142,13 @@ describe('cash and unrealised P&L', () => {
       const flat = at('2000', String(BTC));
       assert.deepEqual(loans(losing), [], 'no loan on an unrealised loss');
       assert.ok(Math.abs(losing.mm - flat.mm) < 1e-9, `MM ${losing.mm} vs ${flat.mm} at entry = mark`);
-      // -2,000 of cash is borrowed: the add-on is 5% of 2,000 = 100 MM, whatever the P&L.
+      // -2,000 of cash is borrowed: the add-on is 5% of 2,000 = 100 MM, whatever the loss.
       const borrowed = loans(at('-2000', '100000'));
       assert.equal(borrowed.length, 1);
       assert.ok(Math.abs(borrowed[0]!.mm - 100) < 1e-9, `loan MM ${borrowed[0]!.mm}`);
+      // A profit of 1,500 (entry 1,500 below the mark) would repay 1,500 of it: 5% of 500 = 25.
+      const repaid = loans(at('-2000', String(BTC - 1_500)));
+      assert.ok(Math.abs((repaid[0]?.mm ?? 0) - 25) < 1e-6, `loan MM ${repaid[0]?.mm}`);
     });
   }
 
@@ -162,14 +166,30 @@ describe('cash and unrealised P&L', () => {
     assert.deepEqual(loans(r), []);
   });
 
-  it('loanComponents reads cash only', () => {
+  it('loanComponents: borrowed cash, less what an unrealised profit repays; never an unrealised loss', () => {
     const b = bookOf({ balances: [{ asset: 'USDT', amount: '-500' }] });
     const view = createMarketView(b.market, b.reportingCurrency);
     const parameters = b.accounts.get('a')!.parameters;
-    const [loan] = loanComponents({ cash: new Map([['USDT', -500]]) }, view, parameters);
-    assert.ok(loan !== undefined, 'a loan of 500 USDT is charged');
-    assert.equal(loan.label, 'loan USDT');
-    assert.ok(Math.abs(loan.mm - 500 * parameters.collateral.loanMmRate) < 1e-12);
-    assert.deepEqual(loanComponents({ cash: new Map([['USDT', 500]]) }, view, parameters), []);
+    const rate = parameters.collateral.loanMmRate;
+    const loanMm = (cash: number, total: number): number =>
+      loanComponents(
+        { cash: new Map([['USDT', cash]]), assets: new Map([['USDT', total]]) },
+        view,
+        parameters,
+      )
+        .map((c) => c.mm)
+        .reduce((a, x) => a + x, 0);
+    // [cash, cash + accrued P&L, borrowed]: the loan is the negative part of the larger of the two.
+    const table: [number, number, number][] = [
+      [-500, -500, 500], // borrowed, no position
+      [-500, -2_000, 500], // borrowed, and a loss of 1,500 on top: still 500 borrowed
+      [-500, -200, 200], // a profit of 300 would repay 300 of it
+      [-500, 100, 0], // a profit of 600 repays it all
+      [2_000, -28_931.35, 0], // issue 12's account at the fund's market: a loss, nothing borrowed
+    ];
+    for (const [cash, total, borrowed] of table) {
+      assert.equal(borrowedAmount(cash, total), borrowed, `cash ${cash}, total ${total}`);
+      assert.ok(Math.abs(loanMm(cash, total) - borrowed * rate) < 1e-12, `loan MM at ${cash}, ${total}`);
+    }
   });
 });

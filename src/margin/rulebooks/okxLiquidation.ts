@@ -11,6 +11,7 @@ import type { ResolvedAccount } from '../../core/index.js';
 import { InputError } from '../../core/index.js';
 import type { MarketView } from '../../scenarios/index.js';
 import type { Exposure } from '../exposure.js';
+import { borrowedAmount } from '../loans.js';
 import { deltaOneNotional } from '../standard.js';
 import { piecewiseLinearRoots } from './hyperliquidLiquidation.js';
 import { discountedAmount, discountKnots, discountTiersFor, type DiscountTier } from './okxCollateral.js';
@@ -109,8 +110,8 @@ interface CrossState {
   assets: Map<string, number>;
   tiers: (asset: string) => readonly DiscountTier[];
   minRate: number;
-  /** Borrowed cash per asset (positive amounts): unrealised losses are not in it and do not move it. */
-  borrowed: Map<string, number>;
+  /** Cash of the cross account per asset (balances less isolated margins, no P&L): what can be borrowed. */
+  cash: Map<string, number>;
   /** MM rate on borrowed amounts: the generic loan add-on the margin model charges (parameters.collateral). */
   loanRate: number;
   /** Requirement (MM + fees) of all cross positions now, reporting currency. */
@@ -125,27 +126,34 @@ interface CrossState {
 const net = (s: CrossState, asset: string, amount: number): number =>
   amount <= 0 ? amount : discountedAmount(amount, s.tiers(asset), s.minRate);
 
-/** The loan add-on on `asset` when the moved underlying `u` is at factor f (reporting currency). */
-const loanAt = (s: CrossState, asset: string, u: string, f: number): number =>
-  (s.borrowed.get(asset) ?? 0) * s.loanRate * s.view.price(asset) * (asset === u ? f : 1);
+/**
+ * Returns an amount's contribution to adjusted equity less the loan add-on, in units of the asset: the loan is on
+ * borrowed cash, which an unrealised profit repays and an unrealised loss does not add to (see borrowedAmount).
+ */
+const netOfLoan = (s: CrossState, asset: string, amount: number): number =>
+  net(s, asset, amount) - s.loanRate * borrowedAmount(s.cash.get(asset) ?? 0, amount);
+
+/** Returns where an amount moving by `move` per unit of f from `now` at f = 1 crosses each of `bounds`. */
+const crossings = (bounds: readonly number[], now: number, move: number): number[] =>
+  move === 0 ? [] : bounds.map((b) => 1 + (b - now) / move);
 
 /** Factors f where the cross account of linear positions on `u` reaches a margin ratio of 100%. */
 function linearFactors(s: CrossState, u: string, legs: Leg[]): number[] {
   const moves = new Map<string, number>();
   for (const l of legs) moves.set(l.settle, (moves.get(l.settle) ?? 0) + l.size * l.mark);
   const own = legs.reduce((a, l) => a + l.value * l.rate, 0);
-  const assets = new Set([...s.assets.keys(), ...moves.keys()]);
+  const assets = new Set([...s.assets.keys(), ...s.cash.keys(), ...moves.keys()]);
   const g = (f: number): number => {
     let value = 0;
     for (const a of assets) {
       const amount = (s.assets.get(a) ?? 0) + (moves.get(a) ?? 0) * (f - 1);
-      value += net(s, a, amount) * s.view.price(a) * (a === u ? f : 1);
+      value += netOfLoan(s, a, amount) * s.view.price(a) * (a === u ? f : 1);
     }
-    for (const a of s.borrowed.keys()) value -= loanAt(s, a, u, f);
     return value - (s.requirement - own) - own * f;
   };
+  // Kinks: the discount tiers, and where the amount meets its cash (below it, the loan stops growing).
   const knots = [...moves].flatMap(([a, move]) =>
-    move === 0 ? [] : discountKnots(s.tiers(a)).map((b) => 1 + (b - (s.assets.get(a) ?? 0)) / move),
+    crossings([...discountKnots(s.tiers(a)), s.cash.get(a) ?? 0], s.assets.get(a) ?? 0, move),
   );
   return piecewiseLinearRoots(g, knots);
 }
@@ -155,12 +163,12 @@ function inverseFactors(s: CrossState, u: string, legs: Leg[]): number[] {
   const n = legs.reduce((a, l) => a + l.size / l.mark, 0);
   const coin = s.assets.get(u) ?? 0;
   let others = 0;
-  for (const [a, amount] of s.assets) if (a !== u) others += net(s, a, amount) * s.view.price(a);
-  for (const a of s.borrowed.keys()) if (a !== u) others -= loanAt(s, a, u, 1);
-  // The coin's own loan add-on moves with its price (factor 1/y), so times y it is constant.
+  for (const a of new Set([...s.assets.keys(), ...s.cash.keys()]))
+    if (a !== u) others += netOfLoan(s, a, s.assets.get(a) ?? 0) * s.view.price(a);
   const h = (y: number): number =>
-    net(s, u, coin + n * (1 - y)) * s.view.price(u) - loanAt(s, u, u, 1) + y * (others - s.requirement);
-  const knots = n === 0 ? [] : discountKnots(s.tiers(u)).map((b) => 1 - (b - coin) / n);
+    netOfLoan(s, u, coin + n * (1 - y)) * s.view.price(u) + y * (others - s.requirement);
+  // In y the coin amount moves by -n per unit: its crossings of the tier bounds and of its cash.
+  const knots = crossings([...discountKnots(s.tiers(u)), s.cash.get(u) ?? 0], coin, -n);
   return piecewiseLinearRoots(h, knots).map((y) => 1 / y);
 }
 
@@ -221,11 +229,12 @@ export function okxLiquidation(
   const assets = new Map(exposure.assets);
   for (const l of isolated)
     assets.set(l.settle, (assets.get(l.settle) ?? 0) - (l.terms.position.isolatedMargin ?? 0) - accrued(l));
-  const borrowed = new Map<string, number>();
-  for (const [asset, amount] of exposure.cash) if (amount < 0) borrowed.set(asset, -amount);
+  const cash = new Map(exposure.cash);
+  for (const l of isolated)
+    cash.set(l.settle, (cash.get(l.settle) ?? 0) - (l.terms.position.isolatedMargin ?? 0));
   const state: CrossState = {
     assets,
-    borrowed,
+    cash,
     tiers: tiersLookup(account, parameters, prefix, view),
     minRate: parameters.minDiscountRate,
     loanRate: account.parameters.collateral.loanMmRate,

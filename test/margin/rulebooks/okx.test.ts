@@ -176,8 +176,8 @@ describe('OKX liquidation prices', () => {
     close(liquidation().find((x) => x.mode === 'isolated')?.price, 1.0045 / 0.000022, 'rulebook');
   });
 
-  /** 1 BTC (counted at 0.98) and `usdc` USDC, long 20,000 BTC-USDC-SWAP from 60,000: closed form and search. */
-  const crossLong = (usdc: number) => {
+  /** 1 BTC (counted at 0.98) and `usdc` USDC, long 20,000 BTC-USDC-SWAP from `entry`: closed form and search. */
+  const crossLong = (usdc: number, entry = 60_000) => {
     const {
       liquidation,
       book: b,
@@ -187,7 +187,7 @@ describe('OKX liquidation prices', () => {
         { asset: 'BTC', amount: 1 },
         { asset: 'USDC', amount: usdc },
       ],
-      positions: [swap(20_000)],
+      positions: [swap(20_000, entry)],
       parameters: { collateral: { haircuts: { BTC: BTC_HAIRCUTS } } },
     });
     const searched = liquidationPoints(b, 'a', 'BTC', view).find((p) => p.direction === 'down');
@@ -210,6 +210,16 @@ describe('OKX liquidation prices', () => {
     // 0.98 x 60,000 f + (120,000 f - 122,000) - 100 = 120,000 f x 0.8%  ->  f = 122,100 / 177,840.
     const { closed, searched } = crossLong(-2_000);
     close(closed, (60_000 * 122_100) / 177_840, 'by hand');
+    close(searched, closed!, 'root-finder', 1e-8);
+  });
+
+  it('cross with borrowed USDC that an unrealised profit repays: the loan grows with the loss, then stops', () => {
+    // -2,000 USDC and long 2 BTC from 59,000: at 60,000 the profit of 2,000 repays the loan (USDC equity 0). As BTC
+    // falls the equity 120,000 (f - 1) goes negative and the loan add-on is 5% of it, until the equity reaches the
+    // cash (-2,000, f = 0.983); below, the loss borrows nothing more and the add-on stays at 5% of 2,000 = 100:
+    // 0.98 x 60,000 f + (120,000 f - 120,000) - 100 = 120,000 f x 0.8%  ->  f = 120,100 / 177,840.
+    const { closed, searched } = crossLong(-2_000, 59_000);
+    close(closed, (60_000 * 120_100) / 177_840, 'by hand');
     close(searched, closed!, 'root-finder', 1e-8);
   });
 
