@@ -1,11 +1,11 @@
 // Stress tests: the book revalued in full under a scenario's shifted market (prices, vols), funding shocks paid
 // into balances, and every node's margin recomputed by evaluateMargins on the shifted view.
-import { InputError, type OffsetPolicy, type ResolvedAccount, type ResolvedBook } from '../core/index.js';
+import { type OffsetPolicy, type ResolvedAccount, type ResolvedBook } from '../core/index.js';
 import { evaluateMargins, exposureValue, type NodeMargin } from '../aggregate/index.js';
-import { isStable } from '../margin/index.js';
-import { createMarketView, type AssetShift, type MarketView } from '../scenarios/index.js';
+import { isStable, reachesStatus, STATUS_LEVELS } from '../margin/index.js';
+import { createMarketView, type MarketView } from '../scenarios/index.js';
 import { exposedUnderlyings } from './greeks.js';
-import type { StressScenario } from './stressScenario.js';
+import { scenarioShifts, type StressScenario } from './stressScenario.js';
 import { addBalances, replaceAccounts } from './whatifBook.js';
 
 /** One node of the tree under a scenario; amounts in the reporting currency. */
@@ -52,36 +52,12 @@ export interface StressResult {
   };
 }
 
-/** Returns whether a node is liquidated: equity at or below maintenance (MM > 0), or negative. */
+/**
+ * Returns whether a node is liquidated: the liquidation status of src/margin/status.ts (equity at or below a
+ * positive MM), or negative equity (bankrupt even with nothing required).
+ */
 export function isLiquidated(equity: number, mm: number): boolean {
-  return (mm > 0 && equity <= mm) || equity < 0;
-}
-
-/** Returns the per-asset shifts of a scenario over the assets the book prices; throws on the reporting currency. */
-export function scenarioShifts(
-  book: ResolvedBook,
-  scenario: StressScenario,
-): { shifts: Map<string, AssetShift>; ignored: string[] } {
-  const shifts = new Map<string, AssetShift>();
-  const ignored: string[] = [];
-  const volFloor = book.parameters.scenarios.volFloor;
-  for (const [asset, m] of Object.entries(scenario.moves)) {
-    if (asset === book.reportingCurrency) {
-      throw new InputError([
-        {
-          path: `${scenario.name}.moves.${asset}`,
-          message: `the reporting currency ${asset} cannot move (its price is 1)`,
-          hint: 'move the other assets instead',
-        },
-      ]);
-    }
-    if (book.market.prices[asset] === undefined) {
-      ignored.push(`moves.${asset}`);
-      continue;
-    }
-    shifts.set(asset, { factor: 1 + m.price, volShock: m.vol, volShift: 0, volFloor, volScale: () => 1 });
-  }
-  return { shifts, ignored };
+  return reachesStatus('liquidation', { equity, im: 0, mm }, STATUS_LEVELS) || equity < 0;
 }
 
 /** Returns each account's funding payments under the scenario, as signed asset amounts per account. */
@@ -176,7 +152,12 @@ export function runStress(
 ): StressResult {
   const policy = options.policy ?? book.offset;
   const view = options.view ?? createMarketView(book.market, book.reportingCurrency);
-  const { shifts, ignored } = scenarioShifts(book, scenario);
+  const { shifts, ignored } = scenarioShifts(
+    scenario,
+    book.market,
+    book.reportingCurrency,
+    book.parameters.scenarios.volFloor,
+  );
   const shocked = view.shifted(shifts);
   const payments = fundingPayments(book, scenario, shocked);
   const stressed = replaceAccounts(

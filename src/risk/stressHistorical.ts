@@ -119,8 +119,11 @@ function fundingOf(day: CrashDay): StressScenario['funding'] {
 }
 
 function scenarioOf(day: CrashDay, to: 'low' | 'close'): StressScenario {
-  const moves: StressScenario['moves'] = { BTC: { price: move(day.btc.open, day.btc[to]), vol: 0 } };
-  if (day.eth !== undefined) moves.ETH = { price: move(day.eth.open, day.eth[to]), vol: 0 };
+  const moves: StressScenario['moves'] = {
+    BTC: { price: move(day.btc.open, day.btc[to]), volShiftRelative: 0, volShiftAbsolute: 0 },
+  };
+  if (day.eth !== undefined)
+    moves.ETH = { price: move(day.eth.open, day.eth[to]), volShiftRelative: 0, volShiftAbsolute: 0 };
   const sources = [`BTC ${day.btc.source}`];
   if (day.eth !== undefined) sources.push(`ETH ${day.eth.source}`);
   else sources.push('ETH not covered (the ETH file starts 2020-08-13)');
@@ -147,7 +150,13 @@ export function historicalScenarios(): StressScenario[] {
         description: 'COVID crash, two days: open of 2020-03-12 to the low of 2020-03-13 (UTC)',
         kind: 'historical',
         source: `BTC ${MARCH_2020_TWO_DAY.source}; ETH not covered; funding ${first.funding!.source}`,
-        moves: { BTC: { price: move(MARCH_2020_TWO_DAY.open, MARCH_2020_TWO_DAY.low), vol: 0 } },
+        moves: {
+          BTC: {
+            price: move(MARCH_2020_TWO_DAY.open, MARCH_2020_TWO_DAY.low),
+            volShiftRelative: 0,
+            volShiftAbsolute: 0,
+          },
+        },
         funding: fundingOf(first),
       });
     }

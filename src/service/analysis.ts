@@ -1,12 +1,14 @@
 // What-if, stress and allocation over the current state: each is a recomputation of a modified copy of the
-// book through the margin engine; the state itself never changes.
+// book; the state itself never changes. Stress is the library's runStress on the stress scenario schema of
+// src/risk/stressScenario.ts, the one the CLI's scenario files use; this file shapes its answer.
 import { z } from 'zod';
-import { assetCode, resolveBook, type Instrument, type ResolvedBook } from '../core/index.js';
+import { InputError, resolveBook, type Instrument, type ResolvedBook } from '../core/index.js';
+import type { StressResult } from '../risk/stress.js';
+import type { StressScenario } from '../risk/stressScenario.js';
 import { createMarketView, optionPremium, tokenNav } from '../scenarios/index.js';
 import type { BookState } from './bookState.js';
 import { applyEvent, decimalString, type AccountLedger } from '../account/index.js';
-import type { MarginEngine, NodeFigures } from './marginEngine.js';
-import { moveMarket } from './marketMoves.js';
+import { figuresOf, type MarginEngine, type NodeFigures } from './marginEngine.js';
 
 const positive = decimalString.refine((d) => Number(d) > 0, { message: 'must be > 0' });
 const nonZero = decimalString.refine((d) => Number(d) !== 0, { message: 'must not be zero' });
@@ -19,23 +21,6 @@ export const tradeSchema = z.strictObject({
 });
 
 export const whatIfSchema = z.strictObject({ trades: z.array(tradeSchema).min(1).max(100) });
-
-export const stressSchema = z.strictObject({
-  moves: z
-    .array(
-      z.strictObject({
-        underlying: assetCode,
-        /** Relative price move: -0.3 is a 30% fall. */
-        priceMove: decimalString
-          .transform(Number)
-          .refine((n) => n > -1 && n <= 10, { message: 'must be in (-1, 10]' }),
-        /** Absolute implied vol change: 0.2 is +20 vol points. */
-        volChange: decimalString.transform(Number).default(0),
-      }),
-    )
-    .min(1)
-    .max(100),
-});
 
 export const allocationSchema = tradeSchema.extend({
   /** Accounts to try; default: those of the instrument's venue (or every leaf account) within the key's tree. */
@@ -131,22 +116,65 @@ export function whatIf(
   return path.slice(0, top).map((id) => change(id, before.get(id)!, after.get(id)!));
 }
 
-/** Returns every node's figures before and after a joint move of prices and vols, for the given nodes. */
-export function stress(
-  state: BookState,
-  engine: MarginEngine,
-  moves: z.output<typeof stressSchema>['moves'],
+/** One node under a stress scenario: figures before and after, with its P&L (funding included). */
+export interface StressNodeChange extends NodeChange {
+  /** Full-revaluation P&L of the subtree, funding included (reporting currency). */
+  pnl: number;
+  /** The part of pnl paid or received as funding. */
+  fundingPnl: number;
+  liquidated: boolean;
+}
+
+/** The answer of POST /v1/stress: the scenario as read, and every visible node before and after it. */
+export interface StressAnswer {
+  scenario: StressScenario;
+  nodes: StressNodeChange[];
+  /** Visible accounts holding collateral that the scenario liquidates. */
+  liquidated: string[];
+  /** Underlyings the book is exposed to that the scenario leaves (whole-tree keys only; else empty). */
+  unmoved: string[];
+  /** Funding keys that match no perpetual of the book (whole-tree keys only; else empty). */
+  ignored: string[];
+}
+
+/**
+ * Throws InputError (paths under `body`) unless every move names an asset the market prices other than the
+ * reporting currency: a service caller gets a 400, where the CLI only lists what a scenario leaves out.
+ */
+export function checkStressScenario(state: BookState, scenario: StressScenario): void {
+  const reporting = state.settings.reportingCurrency;
+  const issues = Object.keys(scenario.moves).flatMap((asset) => {
+    if (asset === reporting)
+      return [{ path: `body.moves.${asset}`, message: `the reporting currency ${asset} cannot move` }];
+    if (state.market.prices[asset] === undefined)
+      return [{ path: `body.moves.${asset}`, message: `the market has no price for ${asset}` }];
+    return [];
+  });
+  if (issues.length > 0) throw new InputError(issues);
+}
+
+/** Returns the service's answer from a stress run (src/risk/stress.ts), keeping only the nodes in `nodeIds`. */
+export function stressAnswer(
+  result: StressResult,
   nodeIds: readonly string[],
-): NodeChange[] {
-  const before = engine.figures(state.resolved());
-  const market = moveMarket(
-    state.market,
-    state.settings.reportingCurrency,
-    state.instruments.values(),
-    moves.map((m) => ({ asset: m.underlying, factor: 1 + m.priceMove, volShift: m.volChange })),
-  );
-  const after = engine.figures(resolveBook(state.toBook(new Map(), market)));
-  return nodeIds.map((id) => change(id, before.get(id)!, after.get(id)!));
+  wholeTree: boolean,
+): StressAnswer {
+  const byId = new Map(result.nodes.map((n) => [n.id, n]));
+  const nodes = nodeIds.flatMap((id) => {
+    const n = byId.get(id);
+    if (n === undefined) return [];
+    const before = figuresOf(n.equityBefore, n.imBefore, n.mmBefore);
+    const after = figuresOf(n.equityAfter, n.imAfter, n.mmAfter);
+    return [{ ...change(id, before, after), pnl: n.pnl, fundingPnl: n.fundingPnl, liquidated: n.liquidated }];
+  });
+  const visible = new Set(nodeIds);
+  return {
+    scenario: result.scenario,
+    nodes,
+    liquidated: result.total.liquidated.filter((id) => visible.has(id)),
+    unmoved: wholeTree ? result.unmoved : [],
+    ignored: wholeTree ? result.ignored : [],
+  };
 }
 
 /** One candidate account for a new position, and what placing it there costs. */

@@ -1,6 +1,7 @@
 // Whole-book analyses the risk desk runs from the dashboard: a liquidation cascade on one underlying (the
 // book's accounts revalued in full at each price, optionally among a generated crowd of leveraged accounts),
-// and the collateral transfers that maximise the move every account survives.
+// and the collateral transfers that maximise the move every account survives (run in a worker thread by the
+// route: src/service/analysisWorkers.ts).
 import { z } from 'zod';
 import { assetCode, InputError, type ResolvedBook } from '../core/index.js';
 import {
@@ -51,6 +52,9 @@ export const collateralSchema = z.strictObject({
   /** Assets to move, in order of preference. */
   assets: z.array(assetCode).min(1).max(100).optional(),
 });
+
+/** A collateral allocation request, defaults filled. */
+export type CollateralInput = z.output<typeof collateralSchema>;
 
 const EWMA_LAMBDA = 0.94;
 
@@ -103,10 +107,7 @@ export function bookCascade(book: ResolvedBook, input: z.output<typeof cascadeSc
 }
 
 /** Returns the recommended collateral transfers between the book's accounts (and from the pool). */
-export function collateralPlan(
-  book: ResolvedBook,
-  input: z.output<typeof collateralSchema>,
-): AllocationResult {
+export function collateralPlan(book: ResolvedBook, input: CollateralInput): AllocationResult {
   return allocateCollateral(book, {
     pool: input.pool,
     minPerVenue: input.minPerVenue,

@@ -11,6 +11,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
+import { AnalysisWorkers } from './analysisWorkers.js';
 import { keyLookup, protocolKey, selectProtocol, type Principal, type Scope } from './auth.js';
 import type { ServiceContext } from './context.js';
 import { errorHandler } from './errorHandler.js';
@@ -141,10 +142,13 @@ export async function buildServer(ctx: ServiceContext): Promise<FastifyInstance>
   registerEventRoutes(app, ctx);
   registerMarketRoutes(app, ctx);
   registerMarginRoutes(app, ctx);
-  registerAnalysisRoutes(app, ctx);
+  // Long analyses run in a worker thread that lives as long as the server.
+  const workers = new AnalysisWorkers();
+  app.addHook('onClose', () => workers.close());
+  registerAnalysisRoutes(app, ctx, workers);
   registerAdminRoutes(app, ctx);
   registerWebSocketRoutes(app, ctx);
-  registerScenarioRoutes(app, ctx);
+  registerScenarioRoutes(app, ctx, workers);
   await registerWebRoutes(app, ctx);
   await app.ready();
   return app;

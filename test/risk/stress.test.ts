@@ -108,7 +108,7 @@ describe('stress: options and the tree', () => {
           positions: [{ instrument: 'C42K', quantity: 1 }],
         },
       ],
-      { name: 'vol', moves: { BTC: { price: 0, vol: 0.5 } } },
+      { name: 'vol', moves: { BTC: { price: 0, volShiftRelative: 0.5 } } },
       {
         instruments: [...bookInput({ accounts: [] }).instruments, call],
         market: {
@@ -125,8 +125,51 @@ describe('stress: options and the tree', () => {
     assert.ok(close(r.nodes[0]!.pnl, expected), `P&L ${r.nodes[0]!.pnl} vs ${expected}`);
   });
 
+  it('an absolute vol shift adds vol points: long 1 call, vol 0.6 + 0.2, and both shifts compose', () => {
+    // Same call as above: P&L = B76(F, K, 0.8, T) - B76(F, K, 0.6, T); with a relative +50% first and then +0.2
+    // points, the vol is 0.6 x 1.5 + 0.2 = 1.1 (src/risk/stressScenario.ts, assetMoveSchema).
+    const call = btcOption('C42K', 42_000, 'call', 30);
+    const setup = {
+      instruments: [...bookInput({ accounts: [] }).instruments, call],
+      market: {
+        asOf: AS_OF,
+        prices: { BTC: 40_000, ETH: 2_000, USDT: 1, USDC: 1 },
+        instruments: { C42K: { iv: 0.6 } },
+      },
+    };
+    const accounts = [
+      {
+        id: 'a',
+        balances: [{ asset: 'USDC', amount: 10_000 }],
+        positions: [{ instrument: 'C42K', quantity: 1 }],
+      },
+    ];
+    const t = (30 * DAY) / (365 * DAY);
+    const price = (vol: number): number =>
+      black76Price({ forward: 40_000, strike: 42_000, vol, timeToExpiry: t, rate: 0, optionType: 'call' });
+    const absolute = stressOne(
+      accounts,
+      { name: 'abs', moves: { BTC: { price: 0, volShiftAbsolute: 0.2 } } },
+      setup,
+    );
+    assert.ok(close(absolute.nodes[0]!.pnl, price(0.8) - price(0.6)), `P&L ${absolute.nodes[0]!.pnl}`);
+    const both = stressOne(
+      accounts,
+      { name: 'both', moves: { BTC: { price: 0, volShiftRelative: 0.5, volShiftAbsolute: 0.2 } } },
+      setup,
+    );
+    assert.ok(close(both.nodes[0]!.pnl, price(1.1) - price(0.6)), `P&L ${both.nodes[0]!.pnl}`);
+  });
+
+  it('refuses the old unnamed vol field, naming it', () => {
+    assert.throws(
+      () => parseScenario({ name: 'x', moves: { BTC: { price: 0, vol: 0.5 } } }),
+      (e: InputError) => e.issues.some((i) => i.path.includes('moves.BTC') && /vol/.test(i.message)),
+    );
+  });
+
   it('margins after are evaluateMargins on the moved view; totals add the roots; grid equity moves by the P&L', () => {
-    const scenario = parseScenario({ name: 'x', moves: { BTC: { price: -0.3, vol: 0.4 } } });
+    const scenario = parseScenario({ name: 'x', moves: { BTC: { price: -0.3, volShiftRelative: 0.4 } } });
     const r = runStress(EXAMPLE, scenario);
     const view = createMarketView(EXAMPLE.market, EXAMPLE.reportingCurrency);
     const shocked = view.shifted(

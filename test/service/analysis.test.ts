@@ -5,6 +5,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseText, resolveBook, type BookInput } from '../../src/core/index.js';
 import { buildReport } from '../../src/report/index.js';
+import { runStress } from '../../src/risk/stress.js';
+import { parseScenario } from '../../src/risk/stressScenario.js';
+import { collateralPlan, collateralSchema } from '../../src/service/deskAnalysis.js';
 import { caller, nonFiniteIn, serviceFixture } from './support.js';
 
 const EXAMPLE = 'examples/fund.book.yaml';
@@ -53,8 +56,10 @@ describe('what-if, stress, allocation', () => {
     assert.equal(fx.service.ctx.state.version, version);
   });
 
-  it('stress: no move changes nothing; a fall moves equity by the book’s P&L', async () => {
-    const none = await call('POST', '/v1/stress', { moves: [{ underlying: 'BTC', priceMove: 0 }] });
+  it('stress: no move changes nothing; a scenario gives what the library’s runStress gives on the book', async () => {
+    await settle();
+    const none = await call('POST', '/v1/stress', { moves: { BTC: { price: 0 } } });
+    assert.equal(none.status, 200);
     for (const n of none.body.nodes as {
       before: { im: number; equity: number };
       after: { im: number; equity: number };
@@ -62,17 +67,44 @@ describe('what-if, stress, allocation', () => {
       assert.ok(Math.abs(n.after.im - n.before.im) <= 1e-9 * Math.max(1, n.before.im));
       assert.ok(Math.abs(n.after.equity - n.before.equity) <= 1e-9 * Math.max(1, Math.abs(n.before.equity)));
     }
-    const fall = await call('POST', '/v1/stress', {
-      moves: [{ underlying: 'BTC', priceMove: '-0.3', volChange: 0.1 }],
-    });
-    const fund = (fall.body.nodes as { id: string; equityChange: number; after: { status: string } }[]).find(
-      (n) => n.id === 'fund',
-    )!;
-    assert.notEqual(fund.equityChange, 0);
-    const bad = await call('POST', '/v1/stress', { moves: [{ underlying: 'USD', priceMove: -0.1 }] });
+    // The same scenario file format as `unimargin stress`: relative and absolute vol shifts, funding.
+    const scenario = {
+      name: 'fall',
+      moves: { BTC: { price: '-0.3', volShiftRelative: 0.5, volShiftAbsolute: 0.1 } },
+      funding: { BTC: { rate: -0.003, intervals: 3 } },
+    };
+    const fall = await call('POST', '/v1/stress', scenario);
+    assert.equal(fall.status, 200);
+    const expected = runStress(fx.service.ctx.state.resolved(), parseScenario(scenario));
+    const nodes = fall.body.nodes as {
+      id: string;
+      pnl: number;
+      fundingPnl: number;
+      after: { equity: number; mm: number };
+    }[];
+    assert.deepEqual(
+      nodes.map((n) => n.id),
+      expected.nodes.map((n) => n.id),
+    );
+    for (const n of nodes) {
+      const e = expected.nodes.find((x) => x.id === n.id)!;
+      assert.equal(n.pnl, e.pnl, `${n.id} P&L`);
+      assert.equal(n.fundingPnl, e.fundingPnl, `${n.id} funding`);
+      assert.equal(n.after.equity, e.equityAfter, `${n.id} equity after`);
+      assert.equal(n.after.mm, e.mmAfter, `${n.id} MM after`);
+    }
+    assert.notEqual(nodes.find((n) => n.id === 'fund')!.pnl, 0);
+    assert.ok(
+      nodes.some((n) => n.fundingPnl !== 0),
+      'the funding shock is paid',
+    );
+    const bad = await call('POST', '/v1/stress', { moves: { USD: { price: -0.1 } } });
     assert.equal(bad.status, 400);
-    const wrong = await call('POST', '/v1/stress', { moves: [{ underlying: 'BTC', priceMove: -1.5 }] });
-    assert.equal((wrong.body.issues as { path: string }[])[0]!.path, 'body.moves[0].priceMove');
+    assert.equal((bad.body.issues as { path: string }[])[0]!.path, 'body.moves.USD');
+    const wrong = await call('POST', '/v1/stress', { moves: { BTC: { price: -1.5 } } });
+    assert.equal((wrong.body.issues as { path: string }[])[0]!.path, 'body.moves.BTC.price');
+    const old = await call('POST', '/v1/stress', { moves: { BTC: { price: 0, vol: 0.1 } } });
+    assert.equal(old.status, 400, 'the unnamed vol field is refused');
   });
 
   it('allocation ranks candidates by the IM added at the top of the tree', async () => {
@@ -180,5 +212,33 @@ describe('answers', () => {
   it('never held NaN or Infinity', () => {
     assert.ok(bodies.length > 20);
     for (const b of bodies) assert.equal(nonFiniteIn(b), undefined);
+  });
+});
+
+describe('long work off the request path', () => {
+  it('answers /healthz while a collateral allocation runs, and the allocation equals the in-process one', async () => {
+    await settle();
+    const book = fx.service.ctx.state.resolved();
+    let done = false;
+    const allocation = call('POST', '/v1/collateral/allocation', {}).then((r) => {
+      done = true;
+      return r;
+    });
+    // The example's allocation takes seconds; in the request thread it would hold every /healthz behind it.
+    const waits: number[] = [];
+    while (!done) {
+      const start = performance.now();
+      const health = await call('GET', '/healthz');
+      waits.push(performance.now() - start);
+      assert.equal(health.status, 200);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const r = await allocation;
+    assert.equal(r.status, 200);
+    assert.ok(waits.length >= 5, `only ${waits.length} health checks while the allocation ran`);
+    // A generous bound, not a benchmark: an allocation in the request thread holds a check for seconds.
+    assert.ok(Math.max(...waits) < 200, `slowest /healthz ${Math.max(...waits).toFixed(1)} ms`);
+    const expected = collateralPlan(book, collateralSchema.parse({}));
+    assert.deepEqual(r.body, JSON.parse(JSON.stringify(expected)));
   });
 });

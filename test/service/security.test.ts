@@ -135,7 +135,7 @@ describe('a key limited to desk-delta', () => {
       (whatIf.body.nodes as { id: string }[]).map((n) => n.id),
       ['okx-cross', 'desk-delta'],
     );
-    const stress = await desk('POST', '/v1/stress', { moves: [{ underlying: 'BTC', priceMove: -0.2 }] });
+    const stress = await desk('POST', '/v1/stress', { moves: { BTC: { price: -0.2 } } });
     assert.deepEqual(
       (stress.body.nodes as { id: string }[]).map((n) => n.id),
       ['desk-delta', 'binance-um', 'okx-cross'],

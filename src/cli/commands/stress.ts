@@ -60,9 +60,12 @@ function table(head: string[]): Table.Table {
 }
 
 function movesText(s: StressScenario): string {
-  const moves = Object.entries(s.moves).map(
-    ([asset, m]) => `${asset} ${pct(m.price)}${m.vol === 0 ? '' : ` vol ${pct(m.vol, 0)}`}`,
-  );
+  const moves = Object.entries(s.moves).map(([asset, m]) => {
+    const relative = m.volShiftRelative === 0 ? '' : ` vols ${pct(m.volShiftRelative, 0)}`;
+    const points = m.volShiftAbsolute * 100;
+    const absolute = m.volShiftAbsolute === 0 ? '' : ` vols ${points > 0 ? '+' : ''}${points.toFixed(1)} pts`;
+    return `${asset} ${pct(m.price)}${relative}${absolute}`;
+  });
   const funding = Object.entries(s.funding).map(
     ([key, f]) => `funding ${key} ${pct(f.rate, 4)}${f.intervals > 1 ? ` x ${f.intervals}` : ''}`,
   );

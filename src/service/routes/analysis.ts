@@ -2,15 +2,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { InputError } from '../../core/index.js';
+import { stressScenarioSchema, type StressScenario } from '../../risk/stressScenario.js';
 import {
   allocate,
   allocationSchema,
+  checkStressScenario,
   defaultCandidates,
-  stress,
-  stressSchema,
+  stressAnswer,
   whatIf,
   whatIfSchema,
 } from '../analysis.js';
+import type { AnalysisWorkers } from '../analysisWorkers.js';
 import type { ServiceContext } from '../context.js';
 import { HttpError } from '../httpError.js';
 import { idParams } from '../schemas.js';
@@ -51,28 +53,28 @@ function registerWhatIf(app: FastifyInstance, ctx: ServiceContext): void {
   );
 }
 
-function registerStress(app: FastifyInstance, ctx: ServiceContext): void {
+function registerStress(app: FastifyInstance, ctx: ServiceContext, workers: AnalysisWorkers): void {
   const s = ctx.schemas;
   const read = { scope: 'read' } as const;
-  app.post<{ Body: z.output<typeof stressSchema> }>(
+  app.post<{ Body: StressScenario }>(
     '/v1/stress',
     {
       config: read,
       schema: {
         ...doc(
           'analysis',
-          'Post-stress equity and margin of every visible node under a joint move of prices and vols',
+          'Every visible node revalued under a stress scenario (prices, relative and absolute vol shifts, funding)',
         ),
-        body: s.json(stressSchema),
+        body: s.json(stressScenarioSchema),
       },
     },
-    (request) => {
+    async (request) => {
       const p = principalOf(request);
-      const ids = ctx.state.subtree(p.root);
-      return {
-        moves: request.body.moves,
-        nodes: asInput(() => stress(ctx.state, ctx.engine, request.body.moves, ids)),
-      };
+      checkStressScenario(ctx.state, request.body);
+      // The book is read now; events arriving while the worker runs belong to the next stress.
+      const book = ctx.state.toBook();
+      const result = await workers.run({ kind: 'stress', book, scenario: request.body });
+      return stressAnswer(result, ctx.state.subtree(p.root), p.root === null);
     },
   );
 }
@@ -109,9 +111,13 @@ function registerAllocation(app: FastifyInstance, ctx: ServiceContext): void {
   );
 }
 
-/** Registers POST what-if, stress and allocation. */
-export function registerAnalysisRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+/** Registers POST what-if, stress (in the analysis worker) and allocation. */
+export function registerAnalysisRoutes(
+  app: FastifyInstance,
+  ctx: ServiceContext,
+  workers: AnalysisWorkers,
+): void {
   registerWhatIf(app, ctx);
-  registerStress(app, ctx);
+  registerStress(app, ctx, workers);
   registerAllocation(app, ctx);
 }

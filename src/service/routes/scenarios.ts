@@ -6,7 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { assetCode, InputError } from '../../core/index.js';
 import type { ServiceContext } from '../context.js';
-import { bookCascade, cascadeSchema, collateralPlan, collateralSchema } from '../deskAnalysis.js';
+import type { AnalysisWorkers } from '../analysisWorkers.js';
+import { bookCascade, cascadeSchema, collateralSchema } from '../deskAnalysis.js';
 import { ladderMoves, marginLadder, scenarioGrids, type ScenarioGrid } from '../nodeScenarios.js';
 import { idParams } from '../schemas.js';
 import { doc, principalOf, requireWholeTree, visibleNode } from './common.js';
@@ -107,7 +108,7 @@ function registerLadder(app: FastifyInstance, ctx: ServiceContext, grids: Grids)
   );
 }
 
-function registerDeskAnalyses(app: FastifyInstance, ctx: ServiceContext): void {
+function registerDeskAnalyses(app: FastifyInstance, ctx: ServiceContext, workers: AnalysisWorkers): void {
   const s = ctx.schemas;
   app.post<{ Body: z.output<typeof cascadeSchema> }>(
     '/v1/cascade',
@@ -139,18 +140,23 @@ function registerDeskAnalyses(app: FastifyInstance, ctx: ServiceContext): void {
         body: s.json(collateralSchema),
       },
     },
-    (request) => {
+    async (request) => {
       requireWholeTree(principalOf(request));
-      return collateralPlan(ctx.state.resolved(), request.body);
+      // Minutes on a large book: in the worker thread, so that the service keeps answering meanwhile.
+      return workers.run({ kind: 'collateral', book: ctx.state.toBook(), input: request.body });
     },
   );
 }
 
 /** Registers the scenario grid, the margin ladder, the cascade and the collateral allocation. */
-export function registerScenarioRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+export function registerScenarioRoutes(
+  app: FastifyInstance,
+  ctx: ServiceContext,
+  workers: AnalysisWorkers,
+): void {
   const cache = versionCache<ScenarioGrid[]>(ctx);
   const grids: Grids = (id) => cache(id, () => scenarioGrids(ctx.state.resolved(), id));
   registerScenarioGrid(app, ctx, grids);
   registerLadder(app, ctx, grids);
-  registerDeskAnalyses(app, ctx);
+  registerDeskAnalyses(app, ctx, workers);
 }
