@@ -7,8 +7,14 @@
 // interpolated linearly in f between grid points, which is exact for delta-one books.
 import type { ResolvedBook, ScenarioParameters } from '../core/index.js';
 import { exposureValue } from '../aggregate/index.js';
-import { accountExposure, isScanned, isStable, mergeExposures, type Exposure } from '../margin/index.js';
-import { borrowedAmount } from '../margin/loans.js';
+import {
+  accountExposure,
+  borrowedAmount,
+  isScanned,
+  isStable,
+  mergeExposures,
+  type Exposure,
+} from '../margin/index.js';
 import { buildScenarioSet, createMarketView, scenarioShift } from '../scenarios/index.js';
 
 /** The tabulated book, and what the grid model needs beside the scan, for one underlying. */

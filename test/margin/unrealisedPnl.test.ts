@@ -10,13 +10,13 @@ import assert from 'node:assert/strict';
 import type { AccountInput, BookInput, ResolvedBook } from '../../src/core/index.js';
 import {
   accountExposure,
+  borrowedAmount,
   loanComponents,
   mergeExposures,
   modelFor,
   splitExposure,
   type MarginResult,
 } from '../../src/margin/index.js';
-import { borrowedAmount } from '../../src/margin/loans.js';
 import { buildReport } from '../../src/report/index.js';
 import { createMarketView, createRiskContext } from '../../src/scenarios/index.js';
 import { AS_OF, BTC_PERP_INVERSE, BTC_PERP_LINEAR, firstNonFinite, resolve } from '../support/books.js';
