@@ -5,8 +5,8 @@ import { accruedPnl, type MarketView } from '../scenarios/index.js';
  * What a model margins: positions whose holding is not an asset (perpetuals, futures, options, tokens), and
  * signed asset amounts. `assets` is what the account would hold if it closed its perpetuals and futures now
  * (cash plus the P&L they have accrued since entry, in their settlement asset): equity and the grid scan value
- * that. `cash` is balances and spot holdings only: a negative amount there is a loan, while an unrealised loss is
- * not borrowing and is never charged as one.
+ * that. `cash` is balances and spot holdings only: a loan is its negative part, less what an unrealised profit in
+ * the same asset would repay (borrowedAmount); an unrealised loss is not borrowing and is never charged as one.
  */
 export interface Exposure {
   positions: ResolvedPosition[];
