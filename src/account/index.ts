@@ -1,7 +1,37 @@
 // Layer 1.5, just above core and below pricing: the one account state. It imports core only, so that the engine,
 // risk, the service and the CLI all change an account through the same schema, decimals and applyEvent.
-export * from './decimal.js';
-export * from './events.js';
-export * from './ledger.js';
-export * from './snapshot.js';
-export * from './holdings.js';
+// Public: the event schema and its types, the ledger with applyEvent, its snapshot form, and exact decimals. The
+// per-kind schemas, the ledger's validation step and its asset rules are imported from their files.
+export {
+  addDecimal,
+  decimalOf,
+  decimalString,
+  exactDecimalOfFloat,
+  mulDecimal,
+  negDecimal,
+  parseExactDecimal,
+  type ExactDecimal,
+} from './decimal.js';
+export {
+  accountEventSchema,
+  addressedEventSchema,
+  type AccountEvent,
+  type AddressedEvent,
+  type AddressedEventInput,
+  type AdjustmentEvent,
+  type FillEvent,
+  type LedgerEvent,
+  type PositionEvent,
+  type TickEvent,
+  type TransferEvent,
+} from './events.js';
+export {
+  applyEvent,
+  cloneLedger,
+  emptyLedger,
+  type AccountLedger,
+  type InstrumentLookup,
+  type PositionState,
+} from './ledger.js';
+export { deserializeLedgers, serializeLedgers, type LedgerSnapshot } from './snapshot.js';
+export { filledAccount, ledgerOfHoldings, type HeldPosition } from './holdings.js';
