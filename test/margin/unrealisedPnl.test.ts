@@ -19,6 +19,7 @@ import {
 } from '../../src/margin/index.js';
 import { buildReport } from '../../src/report/index.js';
 import { createMarketView, createRiskContext } from '../../src/scenarios/index.js';
+import { BTCUSDT_TIER1 } from './rulebooks/bybitSupport.js';
 import { AS_OF, BTC_PERP_INVERSE, BTC_PERP_LINEAR, firstNonFinite, resolve } from '../support/books.js';
 
 const BTC = 68_198.28;
@@ -29,6 +30,8 @@ const OKX_SWAP = {
   quote: 'USDC',
   contractSize: 0.0001,
 };
+// Bybit's BTCUSDT tier 1 as test/margin/rulebooks/bybitSupport.ts cites it ("Maintenance Margin (USDT Contract)").
+const BYBIT_BTCUSDT = { BTCUSDT: BTCUSDT_TIER1 };
 const COINM_BRACKETS = {
   // Binance's COIN-M FAQ example bracket (MMR 0.4%, cum 0), as examples/venues/binance.book.yaml gives it.
   brackets: { 'BTC-PERPETUAL': [{ mmRate: '0.004', maintenanceAmount: '0', maxLeverage: '125' }] },
@@ -123,6 +126,11 @@ describe('cash and unrealised P&L', () => {
     { name: 'standard', account: { model: 'standard' }, quote: 'USDT' },
     { name: 'cross', account: { model: 'cross' }, quote: 'USDT' },
     { name: 'binance-usdm@2024-10', account: { rulebook: 'binance-usdm@2024-10' }, quote: 'USDT' },
+    {
+      name: 'bybit-linear@2024-09',
+      account: { rulebook: 'bybit-linear@2024-09', parameters: { rulebook: { brackets: BYBIT_BTCUSDT } } },
+      quote: 'USDT',
+    },
     { name: 'okx-swap@2024-10', account: { rulebook: 'okx-swap@2024-10' }, quote: 'USDC' },
   ];
   for (const c of cases) {
