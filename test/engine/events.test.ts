@@ -3,6 +3,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import {
+  addressedEventSchema,
+  applyEvent as applyToLedger,
+  emptyLedger,
+  type AccountLedger,
+  type AddressedEvent,
+  type TickEvent,
+} from '../../src/account/index.js';
 import { InputError } from '../../src/core/index.js';
 import {
   accountMargin,
@@ -110,6 +118,55 @@ describe('engine events', () => {
     assert.equal(cash.get('USDT'), 2_000);
     assert.ok(Math.abs(cash.get('BTC')! - 0.005) < 1e-15);
     assertMatchesReference(engine);
+  });
+});
+
+/** Returns a ledger's holdings as the engine holds them: spot folded into its base asset, entries of options dropped. */
+function heldAsEngine(
+  ledger: AccountLedger,
+  engine: EngineState,
+): { cash: Map<string, number>; positions: Map<string, [number, number]> } {
+  const cash = new Map([...ledger.balances].map(([asset, amount]) => [asset, Number(amount)]));
+  const positions = new Map<string, [number, number]>();
+  for (const [id, p] of ledger.positions) {
+    const inst = engine.catalog.instruments[engine.catalog.instrumentRow.get(id)!]!;
+    if (inst.kind === 'spot')
+      cash.set(inst.underlying, (cash.get(inst.underlying) ?? 0) + Number(p.quantity) * inst.contractSize);
+    else {
+      const deltaOne = inst.kind === 'perpetual' || inst.kind === 'future';
+      positions.set(id, [Number(p.quantity), deltaOne ? p.entryPrice! : 0]);
+    }
+  }
+  return { cash, positions };
+}
+
+describe('engine and ledger', () => {
+  it("the engine applies fills and transfers by the ledger's own rules (one applyEvent)", () => {
+    fc.assert(
+      fc.property(fc.array(eventArbitrary, { minLength: 1, maxLength: 30 }), (all) => {
+        const shapes = all.filter((e) => e.kind !== 'position');
+        fc.pre(shapes.length > 0);
+        const engine = createEngineFromBook(bookOf([{ positions: [], balances: [] }]), 'js');
+        const ledger = emptyLedger();
+        const lookup = (id: string) => engine.catalog.instruments[engine.catalog.instrumentRow.get(id)!];
+        for (const shape of shapes) {
+          const e = eventOf({ ...shape, account: 'x' } as EventShape);
+          applyEvent(engine, e);
+          applyToLedger(ledger, addressedEventSchema.parse(e) as Exclude<AddressedEvent, TickEvent>, lookup);
+        }
+        const want = heldAsEngine(ledger, engine);
+        const account = engineAccount(engine, 'x')!;
+        for (const b of account.balances) assert.ok(close(b.amount, want.cash.get(b.asset) ?? 0), b.asset);
+        for (const [asset, amount] of want.cash)
+          assert.ok(close(account.balances.find((b) => b.asset === asset)?.amount ?? 0, amount), asset);
+        assert.equal(account.positions.length, want.positions.size);
+        for (const p of account.positions) {
+          const [quantity, entry] = want.positions.get(p.instrument.id)!;
+          assert.ok(close(p.quantity, quantity) && close(p.entryPrice ?? 0, entry), p.instrument.id);
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-// Account events in (fills, transfers, adjustments) and the event log out.
+// Account events in (fills, transfers, positions, adjustments) and the event log out.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { InputError } from '../../core/index.js';
@@ -23,7 +23,7 @@ function registerPostEvent(app: FastifyInstance, ctx: ServiceContext): void {
       schema: {
         ...doc(
           'events',
-          'Submit a fill, transfer or adjustment with the account’s next seq and an idempotency key',
+          'Submit a fill, transfer, position or adjustment with the account’s next seq and an idempotency key',
         ),
         description:
           '201 when applied; 200 when the idempotency key was already applied with the same content (a replay); 409 with expectedSeq on a sequence gap or reuse.',
