@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { agrees, runDeriveCase, type ConformanceCheck } from '../src/margin/rulebooks/derive/index.js';
+import { agrees, runDeriveCase, type ConformanceCheck } from '../src/margin/rulebooks/derive/conformance.js';
 
 /** Where the cases are, relative to the repository root. */
 export const CASES_FOLDER = '../shared/reference/derive-v2-core/pmrm2_portfolio_cases';

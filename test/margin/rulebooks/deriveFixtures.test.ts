@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  agrees,
   derivePmrmMargin,
   deriveRulebookParameters,
   type DeriveContingencies,
   type DerivePortfolio,
 } from '../../../src/margin/rulebooks/derive/index.js';
+import { agrees } from '../../../src/margin/rulebooks/derive/conformance.js';
 
 interface Fixture {
   case: string;
