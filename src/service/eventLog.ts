@@ -44,19 +44,11 @@ function isUniqueViolation(error: unknown): boolean {
 const MAX_BATCH = 500;
 
 /**
- * Throws InputError when the event cannot apply to the account: an unknown instrument, an asset without a
- * price, a perpetual without an entry price. The event is tried on a copy of the account alone.
+ * Throws InputError when the event cannot apply to the account: an unknown instrument or a perpetual without an
+ * entry price (applyEvent names the field), an asset without a price (the book does). The event is tried on a
+ * copy of the account alone.
  */
 export function checkEvent(state: BookState, accountId: string, event: AccountEvent): void {
-  if (event.kind === 'fill' && !state.instruments.has(event.instrument)) {
-    throw new InputError([
-      {
-        path: 'instrument',
-        message: `unknown instrument "${event.instrument}"`,
-        hint: 'GET /v1/instruments lists them',
-      },
-    ]);
-  }
   const ledger = state.ledgerCopy(accountId);
   applyEvent(ledger, event, (id) => state.instruments.get(id));
   const book = state.toBook(new Map([[accountId, ledger]]));
