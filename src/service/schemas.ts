@@ -49,6 +49,20 @@ export class SchemaRegistry {
     };
   }
 
+  /**
+   * Returns the JSON Schema (OpenAPI 3.0) of a route's answer: the zod schema's output, for documentation only
+   * (answers are serialised by JSON.stringify, not checked against it).
+   */
+  response(schema: z.ZodType, description: string): Record<string, unknown> {
+    const js = z.toJSONSchema(schema, {
+      io: 'output',
+      unrepresentable: 'any',
+      target: 'openapi-3.0',
+    }) as Record<string, unknown>;
+    delete js.$schema;
+    return { ...js, description };
+  }
+
   /** The fastify validator compiler: parses with the zod schema, so the handler gets its output. */
   readonly validatorCompiler = ({ schema, httpPart }: { schema: unknown; httpPart?: string }) => {
     const index = (schema as Record<string, unknown>)[MARKER];
@@ -81,3 +95,6 @@ export const queryFlag = z
 /** A positive integer query value with a bound. */
 export const queryLimit = (max: number, fallback: number) =>
   z.coerce.number().int().min(1).max(max).default(fallback);
+
+/** The OpenAPI answer of a route that answers 204 with no body. */
+export const noContent = { 204: { description: 'No content', type: 'null' } } as const;

@@ -4,6 +4,7 @@ import { InputError, instrumentSchema, resolveBook, type Instrument } from '../.
 import { checkRulebooks } from '../../margin/index.js';
 import { accountDefinitionSchema, type AccountDefinition } from '../bookState.js';
 import type { ServiceContext } from '../context.js';
+import * as answers from '../responseSchemas.js';
 import { HttpError } from '../httpError.js';
 import { idParams } from '../schemas.js';
 import { doc, principalOf, requireWholeTree, shownParent, visibleNode } from './common.js';
@@ -85,7 +86,13 @@ async function addInstrument(ctx: ServiceContext, instrument: Instrument): Promi
 function registerListAccounts(app: FastifyInstance, ctx: ServiceContext): void {
   app.get(
     '/v1/accounts',
-    { config: { scope: 'read' }, schema: doc('accounts', 'Accounts within the key’s subtree') },
+    {
+      config: { scope: 'read' },
+      schema: {
+        ...doc('accounts', 'Accounts within the key’s subtree'),
+        response: { 200: ctx.schemas.response(answers.accountListSchema, 'The accounts') },
+      },
+    },
     (request) => {
       const p = principalOf(request);
       return {
@@ -104,6 +111,7 @@ function registerGetAccount(app: FastifyInstance, ctx: ServiceContext): void {
       schema: {
         ...doc('accounts', 'One account: definition, balances, positions, last sequence number'),
         params: s.json(idParams),
+        response: { 200: ctx.schemas.response(answers.accountSchema, 'The account') },
       },
     },
     (request) => {
@@ -122,6 +130,7 @@ function registerCreateAccount(app: FastifyInstance, ctx: ServiceContext): void 
       schema: {
         ...doc('accounts', 'Create an account under a parent within the key’s subtree'),
         body: s.json(newAccountSchema),
+        response: { 201: ctx.schemas.response(answers.accountSchema, 'The account created') },
       },
     },
     async (request, reply) => {
@@ -135,7 +144,13 @@ function registerCreateAccount(app: FastifyInstance, ctx: ServiceContext): void 
 function registerTree(app: FastifyInstance, ctx: ServiceContext): void {
   app.get(
     '/v1/tree',
-    { config: { scope: 'read' }, schema: doc('accounts', 'The account tree from the key’s root') },
+    {
+      config: { scope: 'read' },
+      schema: {
+        ...doc('accounts', 'The account tree from the key’s root'),
+        response: { 200: ctx.schemas.response(answers.treeAnswerSchema, 'The tree') },
+      },
+    },
     (request) => {
       const p = principalOf(request);
       return { roots: (p.root === null ? ctx.state.roots() : [p.root]).map((id) => treeOf(ctx, id)) };
@@ -146,7 +161,13 @@ function registerTree(app: FastifyInstance, ctx: ServiceContext): void {
 function registerListInstruments(app: FastifyInstance, ctx: ServiceContext): void {
   app.get(
     '/v1/instruments',
-    { config: { scope: 'read' }, schema: doc('instruments', 'Instruments') },
+    {
+      config: { scope: 'read' },
+      schema: {
+        ...doc('instruments', 'Instruments'),
+        response: { 200: ctx.schemas.response(answers.instrumentListSchema, 'The instruments') },
+      },
+    },
     () => ({ instruments: [...ctx.state.instruments.values()] }),
   );
 }
@@ -160,6 +181,7 @@ function registerAddInstrument(app: FastifyInstance, ctx: ServiceContext): void 
       schema: {
         ...doc('instruments', 'Add an instrument (key for the whole tree)'),
         body: s.json(instrumentSchema),
+        response: { 201: ctx.schemas.response(answers.instrumentSchema, 'The instrument added') },
       },
     },
     async (request, reply) => {

@@ -5,8 +5,9 @@ import { z } from 'zod';
 import type { ApiKeyRow } from '../../store/index.js';
 import { generateKey, hashedKey, SCOPES, type Principal } from '../auth.js';
 import type { ServiceContext } from '../context.js';
+import * as answers from '../responseSchemas.js';
 import { HttpError } from '../httpError.js';
-import { idParams, uuidParams } from '../schemas.js';
+import { idParams, noContent, uuidParams } from '../schemas.js';
 import { doc, principalOf } from './common.js';
 
 const newKeySchema = z.strictObject({
@@ -56,6 +57,7 @@ function registerKeyRoutes(app: FastifyInstance, ctx: ServiceContext): void {
       schema: {
         ...doc('admin', 'Create an API key (shown once) within the caller’s subtree and scopes'),
         body: s.json(newKeySchema),
+        response: { 201: ctx.schemas.response(answers.apiKeyCreatedSchema, 'The new key, shown once') },
       },
     },
     async (request, reply) => {
@@ -72,7 +74,13 @@ function registerKeyRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   );
   app.get(
     '/v1/keys',
-    { config: admin, schema: doc('admin', 'API keys within the caller’s subtree (never the secrets)') },
+    {
+      config: admin,
+      schema: {
+        ...doc('admin', 'API keys within the caller’s subtree (never the secrets)'),
+        response: { 200: ctx.schemas.response(answers.apiKeyListSchema, 'The keys') },
+      },
+    },
     async (request) => {
       const p = principalOf(request);
       return { keys: (await ctx.store.listApiKeys()).filter((k) => manages(ctx, p, k.root)).map(keyView) };
@@ -80,7 +88,10 @@ function registerKeyRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   );
   app.delete<{ Params: { id: string } }>(
     '/v1/keys/:id',
-    { config: admin, schema: { ...doc('admin', 'Revoke an API key'), params: s.json(uuidParams) } },
+    {
+      config: admin,
+      schema: { ...doc('admin', 'Revoke an API key'), params: s.json(uuidParams), response: noContent },
+    },
     async (request, reply) => {
       const p = principalOf(request);
       const key = (await ctx.store.listApiKeys()).find((k) => k.id === request.params.id);
@@ -103,6 +114,12 @@ function registerWebhookRoutes(app: FastifyInstance, ctx: ServiceContext): void 
       schema: {
         ...doc('admin', 'Register a webhook for the alerts of a subtree; the secret signs deliveries'),
         body: s.json(newWebhookSchema),
+        response: {
+          201: ctx.schemas.response(
+            answers.webhookCreatedSchema,
+            'The new webhook and its secret, shown once',
+          ),
+        },
       },
     },
     async (request, reply) => {
@@ -121,7 +138,13 @@ function registerWebhookRoutes(app: FastifyInstance, ctx: ServiceContext): void 
   );
   app.get(
     '/v1/webhooks',
-    { config: admin, schema: doc('admin', 'Webhooks within the caller’s subtree') },
+    {
+      config: admin,
+      schema: {
+        ...doc('admin', 'Webhooks within the caller’s subtree'),
+        response: { 200: ctx.schemas.response(answers.webhookListSchema, 'The webhooks') },
+      },
+    },
     async (request) => {
       const p = principalOf(request);
       const rows = (await ctx.store.listWebhooks()).filter((w) => manages(ctx, p, w.root));
@@ -135,7 +158,10 @@ function registerWebhookRoutes(app: FastifyInstance, ctx: ServiceContext): void 
   );
   app.delete<{ Params: { id: string } }>(
     '/v1/webhooks/:id',
-    { config: admin, schema: { ...doc('admin', 'Remove a webhook'), params: s.json(uuidParams) } },
+    {
+      config: admin,
+      schema: { ...doc('admin', 'Remove a webhook'), params: s.json(uuidParams), response: noContent },
+    },
     async (request, reply) => {
       const p = principalOf(request);
       const hook = (await ctx.store.listWebhooks()).find((w) => w.id === request.params.id);

@@ -14,6 +14,7 @@ import {
 } from '../analysis.js';
 import type { AnalysisWorkers } from '../analysisWorkers.js';
 import type { ServiceContext } from '../context.js';
+import * as answers from '../responseSchemas.js';
 import { HttpError } from '../httpError.js';
 import { idParams } from '../schemas.js';
 import { doc, principalOf, visibleNode } from './common.js';
@@ -41,6 +42,9 @@ function registerWhatIf(app: FastifyInstance, ctx: ServiceContext): void {
         ...doc('analysis', 'Margin before and after trades on an account, up its ancestors (incremental IM)'),
         params: s.json(idParams),
         body: s.json(whatIfSchema),
+        response: {
+          200: ctx.schemas.response(answers.whatIfAnswerSchema, 'Each node up the tree before and after'),
+        },
       },
     },
     (request) => {
@@ -66,6 +70,12 @@ function registerStress(app: FastifyInstance, ctx: ServiceContext, workers: Anal
           'Every visible node revalued under a stress scenario (prices, relative and absolute vol shifts, funding)',
         ),
         body: s.json(stressScenarioSchema),
+        response: {
+          200: ctx.schemas.response(
+            answers.stressAnswerSchema,
+            'Every visible node before and after the scenario',
+          ),
+        },
       },
     },
     async (request) => {
@@ -92,6 +102,12 @@ function registerAllocation(app: FastifyInstance, ctx: ServiceContext): void {
           'Where a new position needs the least margin: candidates ranked by incremental IM at the top of the tree',
         ),
         body: s.json(allocationSchema),
+        response: {
+          200: ctx.schemas.response(
+            answers.allocationAnswerSchema,
+            'The candidates, least incremental IM first',
+          ),
+        },
       },
     },
     (request) => {

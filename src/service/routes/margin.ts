@@ -6,6 +6,7 @@ import type { ReportNode } from '../../report/index.js';
 import type { LiquidationPoint } from '../../risk/index.js';
 import type { Principal } from '../auth.js';
 import type { ServiceContext } from '../context.js';
+import * as answers from '../responseSchemas.js';
 import { HttpError } from '../httpError.js';
 import type { LatestReport } from '../recompute.js';
 import { nodeFigures } from '../recompute.js';
@@ -63,7 +64,10 @@ function registerMarginList(app: FastifyInstance, ctx: ServiceContext): void {
     '/v1/margin',
     {
       config: read,
-      schema: doc('margin', 'Every visible node’s equity, IM, MM and status after the latest recompute'),
+      schema: {
+        ...doc('margin', 'Every visible node’s equity, IM, MM and status after the latest recompute'),
+        response: { 200: ctx.schemas.response(answers.marginListSchema, 'The nodes’ figures') },
+      },
     },
     (request) => {
       const p = principalOf(request);
@@ -97,6 +101,7 @@ function registerNodeMargin(app: FastifyInstance, ctx: ServiceContext): void {
         ...doc('margin', 'A node’s margin with its components; explain=true adds the explain tree'),
         params: s.json(idParams),
         querystring: s.json(explainQuery),
+        response: { 200: ctx.schemas.response(answers.nodeMarginAnswerSchema, 'The node in full') },
       },
     },
     (request) => {
@@ -124,6 +129,7 @@ function registerLiquidation(app: FastifyInstance, ctx: ServiceContext): void {
       schema: {
         ...doc('margin', 'A node’s liquidation prices per underlying (full revaluation)'),
         params: s.json(idParams),
+        response: { 200: ctx.schemas.response(answers.liquidationAnswerSchema, 'The liquidation prices') },
       },
     },
     (request) => {
@@ -148,6 +154,7 @@ function registerHistory(app: FastifyInstance, ctx: ServiceContext): void {
         ...doc('margin', 'A node’s margin after each recompute, newest first (from/to in epoch ms)'),
         params: s.json(idParams),
         querystring: s.json(historyQuery),
+        response: { 200: ctx.schemas.response(answers.historyAnswerSchema, 'The history, newest first') },
       },
     },
     async (request) => {
@@ -172,6 +179,7 @@ function registerAlerts(app: FastifyInstance, ctx: ServiceContext): void {
       schema: {
         ...doc('alerts', 'Alerts raised within the key’s subtree, newest first'),
         querystring: s.json(alertsQuery),
+        response: { 200: ctx.schemas.response(answers.alertsAnswerSchema, 'The alerts, newest first') },
       },
     },
     async (request) => {

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { marketSchema } from '../../core/index.js';
 import type { ServiceContext } from '../context.js';
+import * as answers from '../responseSchemas.js';
 import { ticksSchema } from '../marketMoves.js';
 import { doc, principalOf, requireWholeTree } from './common.js';
 
@@ -12,7 +13,13 @@ export function registerMarketRoutes(app: FastifyInstance, ctx: ServiceContext):
   const s = ctx.schemas;
   app.get(
     '/v1/market',
-    { config: { scope: 'read' }, schema: doc('market', 'The current market (snapshot with ticks applied)') },
+    {
+      config: { scope: 'read' },
+      schema: {
+        ...doc('market', 'The current market (snapshot with ticks applied)'),
+        response: { 200: ctx.schemas.response(answers.marketAnswerSchema, 'The market') },
+      },
+    },
     () => ctx.state.market,
   );
   app.put(
@@ -23,6 +30,7 @@ export function registerMarketRoutes(app: FastifyInstance, ctx: ServiceContext):
       schema: {
         ...doc('market', 'Replace the market with a snapshot (as in a book’s `market`)'),
         body: s.json(marketSchema, 'a market snapshot, as the `market` of a book (docs/book.schema.json)'),
+        response: { 201: ctx.schemas.response(answers.marketReplacedSchema, 'The market event stored') },
       },
     },
     async (request, reply) => {
@@ -35,7 +43,16 @@ export function registerMarketRoutes(app: FastifyInstance, ctx: ServiceContext):
     '/v1/market/ticks',
     {
       config: { scope: 'write' },
-      schema: { ...doc('market', 'Apply price and vol ticks per underlying'), body: s.json(ticksSchema) },
+      schema: {
+        ...doc('market', 'Apply price and vol ticks per underlying'),
+        body: s.json(ticksSchema),
+        response: {
+          201: ctx.schemas.response(
+            answers.ticksAppliedSchema,
+            'The market event stored and the prices after it',
+          ),
+        },
+      },
     },
     async (request, reply) => {
       requireWholeTree(principalOf(request));

@@ -1,13 +1,23 @@
 // Operations: liveness, readiness (store reachable, state loaded), Prometheus metrics, the OpenAPI document.
 import type { FastifyInstance } from 'fastify';
 import type { ServiceContext } from '../context.js';
+import { healthSchema, metricsSchema, readinessSchema } from '../responseSchemas.js';
 
 /** Registers /healthz, /readyz, /metrics and /openapi.json (no key needed, no rate limit). */
 export function registerOpsRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   const open = { rateLimit: false } as const;
+  const answer = ctx.schemas.response.bind(ctx.schemas);
   app.get(
     '/healthz',
-    { config: open, schema: { tags: ['operations'], summary: 'Liveness', security: [] } },
+    {
+      config: open,
+      schema: {
+        tags: ['operations'],
+        summary: 'Liveness',
+        security: [],
+        response: { 200: answer(healthSchema, 'Alive') },
+      },
+    },
     () => ({
       status: 'ok',
     }),
@@ -16,7 +26,15 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ServiceContext): vo
     '/readyz',
     {
       config: open,
-      schema: { tags: ['operations'], summary: 'Readiness: store reachable, state loaded', security: [] },
+      schema: {
+        tags: ['operations'],
+        summary: 'Readiness: store reachable, state loaded',
+        security: [],
+        response: {
+          200: answer(readinessSchema, 'Ready'),
+          503: answer(readinessSchema, 'Not ready'),
+        },
+      },
     },
     async (_request, reply) => {
       const store = await ctx.store.ping().then(
@@ -31,7 +49,15 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ServiceContext): vo
   );
   app.get(
     '/metrics',
-    { config: open, schema: { tags: ['operations'], summary: 'Prometheus metrics', security: [] } },
+    {
+      config: open,
+      schema: {
+        tags: ['operations'],
+        summary: 'Prometheus metrics',
+        security: [],
+        response: { 200: answer(metricsSchema, 'Metrics in the Prometheus text format') },
+      },
+    },
     async (_request, reply) => {
       ctx.metrics.accounts.set(ctx.state.accounts.size);
       return reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { assetCode, InputError } from '../../core/index.js';
 import type { ServiceContext } from '../context.js';
+import * as answers from '../responseSchemas.js';
 import type { AnalysisWorkers } from '../analysisWorkers.js';
 import { bookCascade, cascadeSchema, collateralSchema } from '../deskAnalysis.js';
 import { ladderMoves, marginLadder, scenarioGrids, type ScenarioGrid } from '../nodeScenarios.js';
@@ -52,6 +53,9 @@ function registerScenarioGrid(app: FastifyInstance, ctx: ServiceContext, grids: 
           'A node’s scenario grid per underlying: P&L of its subtree under each price × vol move',
         ),
         params: ctx.schemas.json(idParams),
+        response: {
+          200: ctx.schemas.response(answers.scenarioGridsAnswerSchema, 'The grids per underlying'),
+        },
       },
     },
     (request) => {
@@ -75,6 +79,7 @@ function registerLadder(app: FastifyInstance, ctx: ServiceContext, grids: Grids)
         ),
         params: ctx.schemas.json(idParams),
         querystring: ctx.schemas.json(ladderQuery),
+        response: { 200: ctx.schemas.response(answers.ladderAnswerSchema, 'The ladder points') },
       },
     },
     (request) => {
@@ -120,6 +125,7 @@ function registerDeskAnalyses(app: FastifyInstance, ctx: ServiceContext, workers
           'Liquidation cascade after a price shock: the book’s accounts among a generated crowd',
         ),
         body: s.json(cascadeSchema),
+        response: { 200: ctx.schemas.response(answers.cascadeAnswerSchema, 'The cascade and its setup') },
       },
     },
     (request) => {
@@ -138,6 +144,9 @@ function registerDeskAnalyses(app: FastifyInstance, ctx: ServiceContext, workers
           'Collateral transfers between accounts that maximise the move every account survives',
         ),
         body: s.json(collateralSchema),
+        response: {
+          200: ctx.schemas.response(answers.collateralAnswerSchema, 'The transfers and survivable moves'),
+        },
       },
     },
     async (request) => {

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ServiceContext } from '../context.js';
+import { liveMessageSchema } from '../responseSchemas.js';
 import { send } from '../hub.js';
 import { nodeFigures } from '../recompute.js';
 import { idParams } from '../schemas.js';
@@ -32,7 +33,18 @@ export function registerWebSocketRoutes(app: FastifyInstance, ctx: ServiceContex
     {
       websocket: true,
       config: { scope: 'read' },
-      schema: { tags: ['stream'], summary: 'WebSocket: subscribe to nodes; margin updates and alerts' },
+      schema: {
+        tags: ['stream'],
+        summary: 'WebSocket: subscribe to nodes; margin updates and alerts',
+        response: {
+          101: {
+            ...ctx.schemas.response(
+              liveMessageSchema,
+              'Switching to WebSocket; each message is one of these',
+            ),
+          },
+        },
+      },
     },
     (socket, request) => {
       const client = ctx.hub.add(socket, principalOf(request));
