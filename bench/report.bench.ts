@@ -142,8 +142,20 @@ async function runBook(session: Session, spec: BookSpec): Promise<void> {
     const local = (text: string): string => text.replaceAll(work, '<temp>').replaceAll(root, './');
     const run: ReportRun = { ...base, timeoutSeconds, ...child, stderrTail: local(child.stderrTail) };
     if (child.error !== undefined) run.error = local(child.error);
-    if (child.status === 'ok') Object.assign(run, outputNodes(stdoutPath));
-    else if (child.status === 'timeout') {
+    if (child.status === 'ok') {
+      try {
+        Object.assign(run, outputNodes(stdoutPath));
+      } catch (e) {
+        run.outputNodes = 0;
+        run.note = `the output is not JSON: ${e instanceof Error ? e.message : String(e)}`;
+      }
+      // A report that ends early or drops accounts has not done the work the time stands for.
+      const expected = spec.accounts + (spec.shape === 'flat' ? 1 : 0);
+      if (run.outputNodes !== null && run.outputNodes !== expected) {
+        run.status = 'failed';
+        run.error = `the output holds ${run.outputNodes ?? 'no'} nodes, expected ${expected}`;
+      }
+    } else if (child.status === 'timeout') {
       run.note = `did not finish in ${timeoutSeconds} s`;
       stopped.add(key);
     }
