@@ -1,7 +1,5 @@
 // Layer 1.5, just above core and below pricing: the one account state. It imports core only, so that the engine,
 // risk, the service and the CLI all change an account through the same schema, decimals and applyEvent.
-// Public: the event schema and its types, the ledger with applyEvent, its snapshot form, and exact decimals. The
-// per-kind schemas, the ledger's validation step and its asset rules are imported from their files.
 export {
   addDecimal,
   decimalOf,

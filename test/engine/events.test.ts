@@ -150,7 +150,7 @@ describe('engine and ledger', () => {
         const ledger = emptyLedger();
         const lookup = (id: string) => engine.catalog.instruments[engine.catalog.instrumentRow.get(id)!];
         for (const shape of shapes) {
-          const e = eventOf({ ...shape, account: 'x' } as EventShape);
+          const e = { ...eventOf(shape), account: 'x' };
           applyEvent(engine, e);
           applyToLedger(ledger, addressedEventSchema.parse(e) as Exclude<AddressedEvent, TickEvent>, lookup);
         }
