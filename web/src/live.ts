@@ -1,7 +1,7 @@
 // The live connection: WebSocket /v1/ws with the key in a subprotocol (a browser cannot set headers on the
 // upgrade), subscribed to every node the key sees; reconnects with a growing delay after a drop.
 import { apiUrl } from './api';
-import type { LiveMessage } from './types';
+import type { LiveMessage } from '@api';
 
 export type LiveStatus = 'connecting' | 'live' | 'offline';
 

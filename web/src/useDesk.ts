@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Api } from './api';
 import { messageOf } from './api';
 import { connectLive, type LiveStatus } from './live';
-import type { Alert, LiveMessage, MarginList, NodeFigures, TreeNode } from './types';
+import type { Alert, LiveMessage, MarginList, NodeFigures, TreeNode } from '@api';
 
 /** A node of the tree in display order. */
 export interface TreeRowInfo {

@@ -2,7 +2,7 @@
 // open and close a branch (or go to its first child / its parent), Home/End, Enter or Space to select.
 import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { siblingPositions, treeKeyAction, visibleRows } from '../treeKeys';
-import type { NodeFigures } from '../types';
+import type { NodeFigures } from '@api';
 import type { TreeRowInfo } from '../useDesk';
 import { TreeRow } from './TreeRow';
 

@@ -1,6 +1,6 @@
 // Alerts raised in the key's subtree, newest first: loaded at start, then pushed by the WebSocket.
 import { percent, STATUS_LABEL, timeOfDay } from '../format';
-import type { Alert } from '../types';
+import type { Alert } from '@api';
 
 const LEVEL_CLASS: Record<string, string> = {
   normal: 'healthy',

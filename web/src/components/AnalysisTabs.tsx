@@ -1,6 +1,6 @@
 // The desk's analyses of changes not (yet) made: a trade, a market stress, a cascade, collateral moves.
 import type { Api } from '../api';
-import type { Instrument, Market } from '../types';
+import type { Instrument, Market } from '@api';
 import type { TreeRowInfo } from '../useDesk';
 import { useRequest } from '../useRequest';
 import { CascadePanel } from './CascadePanel';

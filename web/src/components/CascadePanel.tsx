@@ -5,7 +5,7 @@ import type { Api } from '../api';
 import { messageOf } from '../api';
 import { COLORS } from '../charts/echarts';
 import { compact, money, signedPercent } from '../format';
-import type { CascadeAnswer } from '../types';
+import type { CascadeAnswer } from '@api';
 import { EChart } from './EChart';
 import { Field, SelectField } from './Field';
 

@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import type { Api } from '../api';
 import { messageOf } from '../api';
 import { money, quantity } from '../format';
-import type { CollateralAnswer } from '../types';
+import type { CollateralAnswer } from '@api';
 
 const distance = (d: number): string => `±${(d * 100).toFixed(2)}%`;
 

@@ -1,7 +1,7 @@
 // Where the node's requirement comes from: its components (they add up to IM and MM), then each position's
 // P&L at the worst scenario of the netted scan.
 import { money, quantity } from '../format';
-import type { Component, Contribution, NodeDetail } from '../types';
+import type { Component, Contribution, NodeDetail } from '@api';
 
 function detailText(detail: Component['detail']): string {
   if (detail === undefined) return '';

@@ -1,6 +1,6 @@
 // Sensitivities of the node's subtree per underlying (central differences of full revaluation).
 import { money } from '../format';
-import type { UnderlyingRisk } from '../types';
+import type { UnderlyingRisk } from '@api';
 
 export function GreeksTable({ risk, currency }: { risk: UnderlyingRisk[]; currency: string }) {
   if (risk.length === 0) return <p class="muted">No exposure to a moving underlying.</p>;

@@ -6,7 +6,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { Api } from '../api';
 import { COLORS } from '../charts/echarts';
 import { compact, money, timeOfDay } from '../format';
-import type { HistoryRow } from '../types';
+import type { HistoryRow } from '@api';
 import { useRequest } from '../useRequest';
 
 interface Props {

@@ -5,7 +5,7 @@ import { useMemo } from 'preact/hooks';
 import type { Api } from '../api';
 import { COLORS } from '../charts/echarts';
 import { compact, money, signedPercent } from '../format';
-import type { Ladder, LiquidationPoint } from '../types';
+import type { Ladder, LiquidationPoint } from '@api';
 import { useRequest } from '../useRequest';
 import { EChart } from './EChart';
 

@@ -1,7 +1,7 @@
 // Equity as a bar, with the maintenance and initial margin it covers: the MM segment's length is the margin
 // ratio, IM beyond the end of the bar is a margin call, MM beyond it is liquidation.
 import { money, percent } from '../format';
-import type { NodeStatus } from '../types';
+import type { NodeStatus } from '@api';
 
 interface Props {
   equity: number;

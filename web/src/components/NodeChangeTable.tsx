@@ -1,6 +1,6 @@
 // Nodes before and after a change (a what-if trade, a stress move): requirements, equity and status.
 import { money, percent, signedMoney } from '../format';
-import type { NodeChange } from '../types';
+import type { NodeChange } from '@api';
 import { StatusBadge } from './StatusBadge';
 
 interface Props {

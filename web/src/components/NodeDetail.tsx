@@ -1,6 +1,6 @@
 // The selected node: its figures, then its scenario grid, liquidation ladder, greeks, explain and history.
 import type { Api } from '../api';
-import type { NodeDetail as Detail } from '../types';
+import type { NodeDetail as Detail } from '@api';
 import { useRequest } from '../useRequest';
 import { ExplainTable } from './ExplainTable';
 import { GreeksTable } from './GreeksTable';

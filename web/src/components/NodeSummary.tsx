@@ -1,7 +1,7 @@
 // The selected node's figures: equity, requirements, free collateral and ratio, then IM and MM as the sum of
 // their parts against netted, and the capital netting frees.
 import { money, percent } from '../format';
-import type { NodeDetail } from '../types';
+import type { NodeDetail } from '@api';
 import { MarginBar } from './MarginBar';
 import { NettingBar } from './NettingBar';
 import { StatusBadge } from './StatusBadge';

@@ -4,7 +4,7 @@ import { useMemo } from 'preact/hooks';
 import type { Api } from '../api';
 import { COLORS } from '../charts/echarts';
 import { compact, money, signedPercent } from '../format';
-import type { ScenarioGrid } from '../types';
+import type { ScenarioGrid } from '@api';
 import { useRequest } from '../useRequest';
 import { EChart } from './EChart';
 

@@ -1,6 +1,6 @@
 // A node's status as a coloured badge with its name in words (colour is never the only signal).
 import { STATUS_LABEL } from '../format';
-import type { NodeStatus } from '../types';
+import type { NodeStatus } from '@api';
 
 export function StatusBadge({ status }: { status: NodeStatus }) {
   return (

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import type { Api } from '../api';
 import { messageOf } from '../api';
-import type { StressAnswer } from '../types';
+import type { StressAnswer } from '@api';
 import { Field, SelectField } from './Field';
 import { NodeChangeTable } from './NodeChangeTable';
 

@@ -1,7 +1,7 @@
 // One node of the account tree: name, status, the figures of its subtree, and bars. The row is a treeitem: its
 // label carries the figures for screen readers; the visible cells carry them for the eye.
 import { money, percent, STATUS_LABEL } from '../format';
-import type { NodeFigures } from '../types';
+import type { NodeFigures } from '@api';
 import type { TreeRowInfo } from '../useDesk';
 import { MarginBar } from './MarginBar';
 import { NettingBar } from './NettingBar';

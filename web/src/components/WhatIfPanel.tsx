@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Api } from '../api';
 import { messageOf } from '../api';
 import { money, signedMoney } from '../format';
-import type { Account, Instrument, Market, WhatIfAnswer } from '../types';
+import type { Account, Instrument, Market, WhatIfAnswer } from '@api';
 import type { TreeRowInfo } from '../useDesk';
 import { useRequest } from '../useRequest';
 import { Field, SelectField } from './Field';
