@@ -41,7 +41,7 @@ describe('nextLevel', () => {
     assert.equal(nextLevel('normal', { equity: 0, im: 0, mm: 0 }, t), 'normal');
   });
 
-  it('agrees with the report status when nothing hysteresis holds a level', () => {
+  it('agrees with the report status when no hysteresis holds a level', () => {
     // The grid of figures spans every status; with no band, a level is the status of the same rank.
     const none = { ...t, hysteresis: 0 };
     for (const equity of [-10, 0, 50, 100, 200])
