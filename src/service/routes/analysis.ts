@@ -19,15 +19,20 @@ import { HttpError } from '../httpError.js';
 import { idParams } from '../schemas.js';
 import { doc, principalOf, visibleNode } from './common.js';
 
-/** Runs a computation; input problems (unknown instrument, unpriced asset) become 400 with the body path. */
+/** Returns what a computation's error becomes: input problems (unknown instrument, unpriced asset) are 400s. */
+function inputError(error: unknown): unknown {
+  if (error instanceof InputError)
+    return new InputError(error.issues.map((i) => ({ ...i, path: `body (resulting book): ${i.path}` })));
+  if (error instanceof RangeError) return new InputError([{ path: 'body', message: error.message }]);
+  return error;
+}
+
+/** Runs a computation; input problems become 400 with the body path. */
 function asInput<T>(compute: () => T): T {
   try {
     return compute();
   } catch (error) {
-    if (error instanceof InputError)
-      throw new InputError(error.issues.map((i) => ({ ...i, path: `body (resulting book): ${i.path}` })));
-    if (error instanceof RangeError) throw new InputError([{ path: 'body', message: error.message }]);
-    throw error;
+    throw inputError(error);
   }
 }
 
@@ -83,7 +88,11 @@ function registerStress(app: FastifyInstance, ctx: ServiceContext, workers: Anal
       checkStressScenario(ctx.state, request.body);
       // The book is read now; events arriving while the worker runs belong to the next stress.
       const book = ctx.state.toBook();
-      const result = await workers.run({ kind: 'stress', book, scenario: request.body });
+      const result = await workers
+        .run({ kind: 'stress', book, scenario: request.body })
+        .catch((error: unknown) => {
+          throw inputError(error);
+        });
       return stressAnswer(result, ctx.state.subtree(p.root), p.root === null);
     },
   );
