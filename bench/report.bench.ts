@@ -6,7 +6,7 @@
 // killed and reported as not finished; larger books of the same shape and options are then skipped (they would
 // not finish either) so that the benchmark keeps to its time.
 // Environment: BENCH_REPORT_ACCOUNTS (largest flat book, 100000), BENCH_REPORT_CHAIN (longest chain, 10000),
-// BENCH_REPORT_TIMEOUT (seconds per run, 120), BENCH_REPORT_BUDGET (seconds for all runs, 240: what is left
+// BENCH_REPORT_TIMEOUT (seconds per run, 120), BENCH_REPORT_BUDGET (seconds for all runs, 180: what is left
 // when it is spent is skipped), BENCH_REPORT_REF (a git revision: run that commit, extracted with git archive,
 // instead of this checkout's working tree with whatever is uncommitted in it).
 import { execFileSync } from 'node:child_process';
@@ -22,7 +22,7 @@ const SEED = 20241124;
 const FLAT = Number(process.env.BENCH_REPORT_ACCOUNTS ?? 100_000);
 const CHAIN = Number(process.env.BENCH_REPORT_CHAIN ?? 10_000);
 const TIMEOUT = Number(process.env.BENCH_REPORT_TIMEOUT ?? 120);
-const BUDGET = Number(process.env.BENCH_REPORT_BUDGET ?? 240);
+const BUDGET = Number(process.env.BENCH_REPORT_BUDGET ?? 180);
 const REF = process.env.BENCH_REPORT_REF ?? '';
 /** A run given less than this is skipped: it could not show anything. */
 const SHORTEST_RUN = 5;
