@@ -23,6 +23,7 @@
   (global $slotCount (mut i32) (i32.const 0))
   (global $slotRow (mut i32) (i32.const 0))
   (global $slotQuantity (mut i32) (i32.const 0))
+  (global $slotEntry (mut i32) (i32.const 0))
   (global $segmentMm (mut i32) (i32.const 0))
   (global $segmentIm (mut i32) (i32.const 0))
   (global $accountMm (mut i32) (i32.const 0))
@@ -53,7 +54,8 @@
     (global.set $assetRows (i32.load (i32.const 68)))
     (global.set $imMultiplier (f64.load (i32.const 72)))
     (global.set $loanMmRate (f64.load (i32.const 80)))
-    (global.set $loanImRate (f64.load (i32.const 88))))
+    (global.set $loanImRate (f64.load (i32.const 88)))
+    (global.set $slotEntry (i32.load (i32.const 96))))
 
   ;; Worst entry (at most 0) of the summed scenario vector of slots p..end, more than one of them non-zero.
   ;; Rows are padded to a multiple of 8 scenarios: chunks of 16 scenarios (eight f64x2 accumulators), then
@@ -354,7 +356,10 @@
         (local.set $row (i32.load (i32.add (global.get $slotRow) (i32.shl (local.get $p) (i32.const 2)))))
         (if (i32.ge_u (local.get $row) (global.get $assetRows))
           (then
-            (local.set $q (f64.load (i32.add (global.get $slotQuantity) (i32.shl (local.get $p) (i32.const 3)))))
+            ;; Borrowed cash: an unrealised loss is no loan, an unrealised profit repays one (docs/methodology.md).
+            (local.set $q (f64.max
+              (f64.load (i32.add (global.get $slotEntry) (i32.shl (local.get $p) (i32.const 3))))
+              (f64.load (i32.add (global.get $slotQuantity) (i32.shl (local.get $p) (i32.const 3))))))
             (if (f64.lt (local.get $q) (f64.const 0))
               (then
                 (local.set $value

@@ -95,7 +95,7 @@ function computeAccount(
   a: number,
   mask: Uint8Array | undefined,
 ): void {
-  const { slotRow, slotQuantity, rowRank, rowLoan, segmentMm, segmentIm } = c;
+  const { slotRow, slotQuantity, slotEntry, rowRank, rowLoan, segmentMm, segmentIm } = c;
   const start = c.slotStart[a]!;
   const end = start + c.slotCount[a]!;
   let mm = 0;
@@ -114,7 +114,8 @@ function computeAccount(
   // Loans after every scan component, as the grid model adds its components. Only asset slots can be loans.
   for (let s = start; s < end; s++) {
     const row = slotRow[s]!;
-    const q = slotQuantity[s]!;
+    // Borrowed cash: an unrealised loss is no loan, an unrealised profit repays one (docs/methodology.md).
+    const q = Math.max(slotEntry[s]!, slotQuantity[s]!);
     if (row < prm.assetRows || q >= 0) continue;
     const value = -q * rowLoan[row]!;
     mm += value * prm.loanMmRate;

@@ -31,6 +31,8 @@ export const HEADER = {
   imMultiplier: 72,
   loanMmRate: 80,
   loanImRate: 88,
+  /** Cash per asset slot (slotQuantity holds cash plus accrued P&L): loans are charged on borrowed cash. */
+  slotEntry: 96,
   size: 128,
 } as const;
 

@@ -156,7 +156,7 @@ function checkTrade(
   const { loanMmRate, loanImRate } = state.parameters.collateral;
   for (let s = start; s < end; s++) {
     const slotRow = c.slotRow[s]!;
-    const q = c.slotQuantity[s]!;
+    const q = Math.max(c.slotEntry[s]!, c.slotQuantity[s]!);
     if (slotRow < n || q >= 0) continue;
     const value = -q * c.rowLoan[slotRow]!;
     mm += value * loanMmRate;
