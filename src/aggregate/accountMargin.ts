@@ -4,6 +4,7 @@ import type { ModelParameters, OffsetPolicy, ResolvedAccount } from '../core/ind
 import {
   accountExposure,
   gridMarginOfSummary,
+  gridPartsMargin,
   gridSummary,
   modelFor,
   splitExposure,
@@ -109,9 +110,11 @@ export function accountMargin(
     const amounts = { im: ownResult.im, mm: ownResult.mm };
     return { ...base, ownParts: amounts, own: amounts };
   }
-  const ownParts = splitExposure(exposure)
-    .map((part) => model(part, ctx, account.parameters))
-    .reduce<Amounts>((a, r) => add(a, r), ZERO);
+  const ownParts = grid
+    ? gridPartsMargin(exposure, ctx, account.parameters)
+    : splitExposure(exposure)
+        .map((part) => model(part, ctx, account.parameters))
+        .reduce<Amounts>((a, r) => add(a, r), ZERO);
   const own = policy === 'none' ? ownParts : lower(ownParts, ownResult);
   return { ...base, ownParts, own };
 }

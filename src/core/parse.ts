@@ -60,6 +60,16 @@ export function zodIssues(error: z.ZodError, prefix: readonly PropertyKey[] = []
 
 /** Returns the JSON or YAML text parsed to a plain value; throws InputError with the line on syntax errors. */
 export function parseText(text: string, source = 'input'): unknown {
+  // JSON is parsed natively (a YAML parser takes seconds on a book of 100,000 accounts); duplicate keys, which
+  // JSON.parse would silently resolve to the last, are still refused. Anything else goes to the YAML parser,
+  // which also words the errors of malformed JSON.
+  const json = parseJson(text);
+  if (json !== undefined) {
+    const duplicate = duplicateKey(text);
+    if (duplicate !== undefined)
+      throw new InputError([{ path: duplicate.path, message: `duplicate key "${duplicate.key}"` }]);
+    return json.value;
+  }
   try {
     return parseYaml(text, { prettyErrors: true, uniqueKeys: true, maxAliasCount: 100 });
   } catch (error) {
@@ -75,6 +85,69 @@ export function parseText(text: string, source = 'input'): unknown {
     }
     throw error;
   }
+}
+
+function parseJson(text: string): { value: unknown } | undefined {
+  const first = /\S/.exec(text)?.[0];
+  if (first !== '{' && first !== '[') return undefined;
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    return undefined;
+  }
+}
+
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/** Returns the first key that repeats within one object of valid JSON text, with the object's path. */
+export function duplicateKey(text: string): { key: string; path: string } | undefined {
+  interface Frame {
+    keys: Set<string> | undefined;
+    parent: Frame | undefined;
+    /** The key or index under which the parent holds this container. */
+    segment: string | number | undefined;
+    index: number;
+  }
+  const pathOf = (frame: Frame): string => {
+    const parts: string[] = [];
+    for (let f: Frame | undefined = frame; f?.parent !== undefined; f = f.parent)
+      parts.unshift(typeof f.segment === 'number' ? `[${f.segment}]` : `.${f.segment ?? ''}`);
+    return parts.join('').replace(/^\./, '') || '(root)';
+  };
+  let top: Frame | undefined;
+  let pendingKey: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      let j = i + 1;
+      let escaped = false;
+      for (let d = text.charCodeAt(j); d !== 0x22; d = text.charCodeAt(++j)) {
+        if (d === 0x5c /* \ */) {
+          escaped = true;
+          j++;
+        }
+      }
+      const start = i;
+      i = j;
+      if (top?.keys === undefined) continue;
+      let k = j + 1;
+      while (isSpace(text.charCodeAt(k))) k++;
+      if (text.charCodeAt(k) !== 0x3a /* : */) continue;
+      const raw = text.slice(start, j + 1);
+      const key = escaped ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+      if (top.keys.has(key)) return { key, path: pathOf(top) };
+      top.keys.add(key);
+      pendingKey = key;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      const segment = top === undefined ? undefined : top.keys === undefined ? top.index : pendingKey;
+      top = { keys: c === 0x7b ? new Set() : undefined, parent: top, segment, index: 0 };
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      top = top?.parent;
+    } else if (c === 0x2c /* , */ && top !== undefined && top.keys === undefined) {
+      top.index++;
+    }
+  }
+  return undefined;
 }
 
 /** Returns the validated book (schema only, no cross-references); throws InputError with every problem. */

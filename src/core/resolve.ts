@@ -175,22 +175,28 @@ function checkAccounts(book: Book, instruments: ReadonlyMap<string, Instrument>,
   });
 }
 
-/** Returns account ids children-first; reports cycles in the parent links. */
+/** Returns account ids children-first (without recursion: trees may be deep); reports cycles in the parent links. */
 function postOrder(
   accounts: ReadonlyMap<string, ResolvedAccount>,
   roots: string[],
   issues: InputIssue[],
 ): string[] {
   const order: string[] = [];
-  const visit = (id: string): void => {
+  const stack: [string, boolean][] = roots.map((r): [string, boolean] => [r, false]).reverse();
+  while (stack.length > 0) {
+    const [id, expanded] = stack.pop()!;
     const account = accounts.get(id);
-    if (account === undefined) return;
-    for (const child of account.children) visit(child);
-    order.push(id);
-  };
-  roots.forEach(visit);
+    if (account === undefined) continue;
+    if (expanded) {
+      order.push(id);
+      continue;
+    }
+    stack.push([id, true]);
+    for (let i = account.children.length - 1; i >= 0; i--) stack.push([account.children[i]!, false]);
+  }
   if (order.length !== accounts.size) {
-    const cyclic = [...accounts.keys()].filter((id) => !order.includes(id));
+    const placed = new Set(order);
+    const cyclic = [...accounts.keys()].filter((id) => !placed.has(id));
     issues.push({
       path: 'accounts',
       message: `parent links form a cycle among: ${cyclic.join(', ')}`,

@@ -290,10 +290,55 @@ export function gridMarginOfSummary(
   };
 }
 
+/** The rule of one underlying: MM is the scan risk, at least the short option minimum, at most the long premium. */
+function scanAmounts(s: Pick<UnderlyingScan, 'scan' | 'shortOptionMinimum' | 'lossCap'>, k: number) {
+  const mm = Math.min(Math.max(s.scan, s.shortOptionMinimum), s.lossCap ?? Infinity);
+  return { mm, im: Math.min(k * mm, s.lossCap ?? Infinity) };
+}
+
+/**
+ * Returns the grid margin of an exposure's parts margined one by one (each position alone, the assets together),
+ * added: what the exposure costs with no offsets at all. Same rules as gridModel, without building a vector
+ * per position.
+ */
+export function gridPartsMargin(
+  exposure: Exposure,
+  ctx: RiskContext,
+  parameters: ModelParameters,
+): { im: number; mm: number } {
+  let im = 0;
+  let mm = 0;
+  for (const p of exposure.positions) {
+    const ra = ctx.instrumentRiskArray(p.instrument, parameters);
+    let worst = 0;
+    for (let s = 0; s < ra.length; s++) worst = Math.min(worst, p.quantity * ra[s]!);
+    const spot = ctx.view.price(p.instrument.underlying);
+    const part = scanAmounts(
+      {
+        scan: -worst,
+        shortOptionMinimum: parameters.grid.shortOptionMinimum * shortOptionNotional(p, spot),
+        lossCap: isLongOption(p) ? p.quantity * unitValue(p.instrument, ctx.view) : undefined,
+      },
+      parameters.grid.imMultiplier,
+    );
+    im += Math.max(part.im, part.mm);
+    mm += part.mm;
+  }
+  if (exposure.assets.size > 0 || exposure.cash.size > 0) {
+    const assets = gridModel(
+      { positions: [], assets: exposure.assets, cash: exposure.cash },
+      ctx,
+      parameters,
+    );
+    im += assets.im;
+    mm += assets.mm;
+  }
+  return { im, mm };
+}
+
 function scanComponent(s: UnderlyingScan, ctx: RiskContext, parameters: ModelParameters): MarginComponent {
   const set = ctx.scenarioSet(s.underlying, parameters);
-  const mm = Math.min(Math.max(s.scan, s.shortOptionMinimum), s.lossCap ?? Infinity);
-  const im = Math.min(parameters.grid.imMultiplier * mm, s.lossCap ?? Infinity);
+  const { im, mm } = scanAmounts(s, parameters.grid.imMultiplier);
   const floorBinds = s.shortOptionMinimum > s.scan;
   return {
     kind: floorBinds ? 'shortOptionMinimum' : 'scan',

@@ -25,6 +25,7 @@ export {
   gridModelFromVectors,
   gridMarginOfSummary,
   gridSummary,
+  gridPartsMargin,
   addGridSummary,
   emptyGridSummary,
   type GridSummary,

@@ -1,6 +1,7 @@
 import type { OffsetPolicy, ResolvedBook } from '../core/index.js';
 import {
   MarginTree,
+  postOrder,
   preOrder,
   type Amounts,
   type MarginTree as Tree,
@@ -21,7 +22,8 @@ import {
   exposedUnderlyings,
   MovedMarkets,
   treeLiquidationPoints,
-  underlyingRisk,
+  exposureRisks,
+  UnitGreeks,
   type UnderlyingRisk,
 } from '../risk/index.js';
 import { createMarketView, createRiskContext, type MarketView } from '../scenarios/index.js';
@@ -127,38 +129,34 @@ function venueLiquidationOf(node: NodeState, view: MarketView): { venueLiquidati
   return { venueLiquidation: rulebook.liquidation(node.account, node.exposure, view) };
 }
 
-/** Returns each node's sensitivities per underlying: its own, plus its children's (greeks add). */
-function subtreeRisk(
-  book: ResolvedBook,
+/** Returns a node's sensitivities per underlying: its own plus its children's (greeks add), sorted. */
+function nodeRisk(
   tree: Tree,
-  view: MarketView,
-): Map<string, Map<string, UnderlyingRisk>> {
-  const out = new Map<string, Map<string, UnderlyingRisk>>();
-  for (const id of book.order) {
-    const n = tree.node(id);
-    const stable = (asset: string): boolean => isStable(asset, n.account.parameters, book.reportingCurrency);
-    const risk = new Map(
-      exposedUnderlyings([n.exposure], stable).map((u) => [u, underlyingRisk([n.exposure], view, u)]),
-    );
-    for (const c of n.account.children) {
-      for (const [u, r] of out.get(c)!) {
-        const mine = risk.get(u);
-        risk.set(
-          u,
-          mine === undefined
-            ? r
-            : {
-                underlying: u,
-                delta: mine.delta + r.delta,
-                gamma: mine.gamma + r.gamma,
-                vega: mine.vega + r.vega,
-              },
-        );
-      }
+  id: string,
+  units: UnitGreeks,
+  childRisk: (id: string) => ReadonlyMap<string, UnderlyingRisk>,
+): Map<string, UnderlyingRisk> {
+  const n = tree.node(id);
+  const reporting = tree.book.reportingCurrency;
+  const stable = (asset: string): boolean => isStable(asset, n.account.parameters, reporting);
+  const risk = exposureRisks(n.exposure, exposedUnderlyings([n.exposure], stable), units);
+  for (const c of n.account.children) {
+    for (const [u, r] of childRisk(c)) {
+      const mine = risk.get(u);
+      risk.set(
+        u,
+        mine === undefined
+          ? r
+          : {
+              underlying: u,
+              delta: mine.delta + r.delta,
+              gamma: mine.gamma + r.gamma,
+              vega: mine.vega + r.vega,
+            },
+      );
     }
-    out.set(id, new Map([...risk].sort(([a], [b]) => a.localeCompare(b))));
   }
-  return out;
+  return new Map([...risk].sort(([x], [y]) => x.localeCompare(y)));
 }
 
 /** Returns the aggregated margin report of a book: every account and node, with totals. */
@@ -166,23 +164,74 @@ export function buildReport(book: ResolvedBook, options: ReportOptions = {}): Ma
   const policy = options.policy ?? book.offset;
   const view = createMarketView(book.market, book.reportingCurrency);
   const tree = new MarginTree(book, view, { policy, context: createRiskContext(view) });
-  return reportOfTree(tree, options);
+  return new TreeReporter(tree, options).report();
 }
 
-/** Returns the report of a margin tree as it stands (the service's held state, or a batch build). */
-export function reportOfTree(tree: Tree, options: ReportOptions = {}): MarginReport {
-  const { book, policy } = tree;
-  const view = tree.context.view;
-  const risks = subtreeRisk(book, tree, view);
-  const markets = new MovedMarkets(tree.context);
-  const order = book.roots.flatMap((r) => preOrder(book, r));
-  const reportNodes: ReportNode[] = [];
-  for (const id of order) {
+/**
+ * Report nodes of a margin tree, kept current: `refresh` rebuilds the nodes an update changed (their greeks from
+ * their children's, which are kept), `report` assembles every node. The service holds one per tree.
+ */
+export class TreeReporter {
+  private readonly risks = new Map<string, Map<string, UnderlyingRisk>>();
+  private readonly nodes = new Map<string, ReportNode>();
+  private units: UnitGreeks;
+  private markets: MovedMarkets;
+
+  constructor(
+    readonly tree: Tree,
+    private readonly options: ReportOptions = {},
+  ) {
+    this.units = new UnitGreeks(tree.context.view);
+    this.markets = new MovedMarkets(tree.context);
+  }
+
+  /** Rebuilds the given nodes (all when undefined) after the tree changed; returns them, parents first. */
+  refresh(ids?: Iterable<string>): ReportNode[] {
+    const { tree } = this;
+    if (this.units.view !== tree.context.view) {
+      this.units = new UnitGreeks(tree.context.view);
+      this.markets = new MovedMarkets(tree.context);
+    }
+    const changed = ids === undefined ? [...tree.book.order] : [...ids];
+    changed.sort((a, b) => tree.node(b).depth - tree.node(a).depth);
+    for (const id of changed)
+      this.risks.set(
+        id,
+        nodeRisk(tree, id, this.units, (c) => this.risks.get(c) ?? this.riskOf(c)),
+      );
+    const out: ReportNode[] = [];
+    for (const id of changed.reverse()) {
+      const node = this.reportNode(id);
+      this.nodes.set(id, node);
+      out.push(node);
+      this.options.onProgress?.(out.length, changed.length);
+    }
+    return out;
+  }
+
+  private riskOf(id: string): Map<string, UnderlyingRisk> {
+    // A node never refreshed: its subtree's greeks, children first, without recursion.
+    for (const c of postOrder(this.tree.book, id))
+      if (!this.risks.has(c))
+        this.risks.set(
+          c,
+          nodeRisk(this.tree, c, this.units, (k) => this.risks.get(k)!),
+        );
+    return this.risks.get(id)!;
+  }
+
+  /** Returns a node as last refreshed (refreshing it if never). */
+  node(id: string): ReportNode {
+    return this.nodes.get(id) ?? this.refresh([id])[0]!;
+  }
+
+  private reportNode(id: string): ReportNode {
+    const { tree, options } = this;
     const node = tree.node(id);
     const a = node.account;
-    const risk = [...risks.get(id)!.values()];
+    const risk = [...(this.risks.get(id) ?? this.riskOf(id)).values()];
     const netted = { im: node.im, mm: node.mm };
-    reportNodes.push({
+    return {
       id,
       parent: a.parent,
       ...(a.name === undefined ? {} : { name: a.name }),
@@ -206,48 +255,50 @@ export function reportOfTree(tree: Tree, options: ReportOptions = {}): MarginRep
       liquidation:
         options.liquidation === false
           ? []
-          : risk.flatMap((r) => treeLiquidationPoints(tree, id, r.underlying, markets)),
-      ...venueLiquidationOf(node, view),
+          : risk.flatMap((r) => treeLiquidationPoints(tree, id, r.underlying, this.markets)),
+      ...venueLiquidationOf(node, tree.context.view),
       ...(options.explain === true ? { explain: explainOf(node, tree) } : {}),
-    });
-    options.onProgress?.(reportNodes.length, order.length);
+    };
   }
-  return assembleReport(book, policy, reportNodes, tree.context);
-}
 
-function assembleReport(
-  book: ResolvedBook,
-  policy: OffsetPolicy,
-  nodes: ReportNode[],
-  context: Tree['context'],
-): MarginReport {
-  const roots = nodes.filter((n) => n.parent === null);
-  const sum = (f: (n: ReportNode) => number): number => roots.reduce((a, n) => a + f(n), 0);
-  const equity = sum((n) => n.equity);
-  const im = sum((n) => n.im);
-  const mm = sum((n) => n.mm);
-  const sumOfParts = { im: sum((n) => n.sumOfParts.im), mm: sum((n) => n.sumOfParts.mm) };
-  const underlyings = [...new Set(nodes.flatMap((n) => n.risk.map((r) => r.underlying)))].sort();
-  const scenarioSets = underlyings.map((u) => {
-    const set = context.scenarioSet(u, book.parameters);
-    return { underlying: u, range: set.range, sigma: set.sigma ?? null, scenarios: set.priceMoves.length };
-  });
-  return {
-    asOf: new Date(book.market.asOf).toISOString(),
-    reportingCurrency: book.reportingCurrency,
-    offset: policy,
-    book: book.name ?? null,
-    scenarioSets,
-    nodes,
-    total: {
-      equity,
-      im,
-      mm,
-      freeCollateral: equity - im,
-      marginRatio: marginRatio(equity, mm),
-      sumOfParts,
-      netted: { im, mm },
-      capitalFreed: freed(sumOfParts, { im, mm }),
-    },
-  };
+  /** Returns the whole report: every node in tree order (parents first), the scenario sets and totals. */
+  report(): MarginReport {
+    const { book } = this.tree;
+    if (this.nodes.size === 0) this.refresh();
+    const order = book.roots.flatMap((r) => preOrder(book, r));
+    return { ...this.summary(), nodes: order.map((id) => this.node(id)) };
+  }
+
+  /** Returns the report's header and totals (from the roots: O(roots), not O(book)). */
+  summary(): Omit<MarginReport, 'nodes'> {
+    const { book, policy, context } = this.tree;
+    const roots = book.roots.map((id) => this.node(id));
+    const sum = (f: (n: ReportNode) => number): number => roots.reduce((a, n) => a + f(n), 0);
+    const equity = sum((n) => n.equity);
+    const im = sum((n) => n.im);
+    const mm = sum((n) => n.mm);
+    const sumOfParts = { im: sum((n) => n.sumOfParts.im), mm: sum((n) => n.sumOfParts.mm) };
+    const underlyings = [...new Set(roots.flatMap((n) => n.risk.map((r) => r.underlying)))].sort();
+    const scenarioSets = underlyings.map((u) => {
+      const set = context.scenarioSet(u, book.parameters);
+      return { underlying: u, range: set.range, sigma: set.sigma ?? null, scenarios: set.priceMoves.length };
+    });
+    return {
+      asOf: new Date(context.view.market.asOf).toISOString(),
+      reportingCurrency: book.reportingCurrency,
+      offset: policy,
+      book: book.name ?? null,
+      scenarioSets,
+      total: {
+        equity,
+        im,
+        mm,
+        freeCollateral: equity - im,
+        marginRatio: marginRatio(equity, mm),
+        sumOfParts,
+        netted: { im, mm },
+        capitalFreed: freed(sumOfParts, { im, mm }),
+      },
+    };
+  }
 }

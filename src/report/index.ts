@@ -1,2 +1,11 @@
-export * from './types.js';
-export * from './buildReport.js';
+// Public API of the report layer: the aggregated report of a book, and a reporter that keeps a held margin
+// tree's report current as it changes.
+export type {
+  MarginReport,
+  NodeExplain,
+  NodeStatus,
+  ReportComponent,
+  ReportNode,
+  ReportScenarioSet,
+} from './types.js';
+export { buildReport, TreeReporter, type ReportOptions } from './buildReport.js';

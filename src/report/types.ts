@@ -2,7 +2,8 @@ import type { CollateralLine, Amounts } from '../aggregate/index.js';
 import type { Contribution, VenueLiquidation } from '../margin/index.js';
 import type { LiquidationPoint, UnderlyingRisk } from '../risk/index.js';
 
-export type NodeStatus = 'healthy' | 'warning' | 'marginCall' | 'liquidation';
+export type { NodeStatus } from '../margin/index.js';
+import type { NodeStatus } from '../margin/index.js';
 
 /** One additive part of a node's requirement: a node's components add up to its im and mm. */
 export interface ReportComponent {

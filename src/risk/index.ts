@@ -7,7 +7,14 @@ export {
   treeLiquidationPoints,
   type LiquidationPoint,
 } from './liquidation.js';
-export { exposedUnderlyings, underlyingRisk, type UnderlyingRisk } from './greeks.js';
+export {
+  exposedUnderlyings,
+  exposureRisk,
+  exposureRisks,
+  underlyingRisk,
+  UnitGreeks,
+  type UnderlyingRisk,
+} from './greeks.js';
 export { runStress, type StressNode, type StressResult } from './stress.js';
 export {
   loadScenarioFile,
@@ -62,4 +69,4 @@ export {
 } from './allocation.js';
 export { placeTrades, type Placement } from './allocationPlacement.js';
 export { whatIf, type WhatIfNode, type WhatIfOptions, type WhatIfResult } from './whatif.js';
-export { type Trade } from './whatifBook.js';
+export { fairPrice, type Trade } from './whatifBook.js';

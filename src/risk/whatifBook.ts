@@ -1,7 +1,14 @@
 // Edits of a resolved book that the what-if, stress and allocation analyses need: trades executed at mark,
 // balances moved. Each returns a new book; the input is never changed.
-import { InputError, type InputIssue, type ResolvedAccount, type ResolvedBook } from '../core/index.js';
-import { accruedPnl, optionPremium, tokenNav, type MarketView } from '../scenarios/index.js';
+import {
+  InputError,
+  type Instrument,
+  type InputIssue,
+  type ResolvedAccount,
+  type ResolvedBook,
+} from '../core/index.js';
+import { filledAccount } from '../account/index.js';
+import { optionPremium, tokenNav, type MarketView } from '../scenarios/index.js';
 
 /** A trade: a signed quantity (contracts; long > 0) of an instrument, executed at the current mark. */
 export interface Trade {
@@ -26,10 +33,6 @@ export function addBalances(account: ResolvedAccount, deltas: ReadonlyMap<string
     else line.amount += amount;
   }
   return { ...account, balances };
-}
-
-function addTo(map: Map<string, number>, asset: string, amount: number): void {
-  map.set(asset, (map.get(asset) ?? 0) + amount);
 }
 
 /** Returns the account's id, or throws InputError naming the field when it is not in the book. */
@@ -59,11 +62,25 @@ export function checkTrades(book: ResolvedBook, trades: readonly Trade[]): void 
   if (issues.length > 0) throw new InputError(issues);
 }
 
+/** Returns an instrument's fair trade price under a view: mark, option premium, token NAV or spot, per unit. */
+export function fairPrice(instrument: Instrument, view: MarketView): number {
+  switch (instrument.kind) {
+    case 'perpetual':
+    case 'future':
+      return view.deltaOneMark(instrument);
+    case 'option':
+      return optionPremium(instrument, view);
+    case 'leveraged_token':
+      return tokenNav(instrument, view);
+    case 'spot':
+      return view.price(instrument.underlying) / view.price(instrument.quote);
+  }
+}
+
 /**
- * Returns the account after trades executed at the view's marks: quantities merge into the existing position of
- * the instrument; a perpetual or future position's accrued P&L is realised into balances and the merged position
- * is entered at the mark; options, tokens and spot pay their value in cash (premium currency, quote). The trade
- * is self-financing at mark, so equity before haircuts does not change.
+ * Returns the account after trades executed at the view's fair prices, each applied as a fill by the one
+ * applyEvent (src/account): a what-if trade follows exactly the rules an executed fill does. Trading at fair
+ * price is self-financing, so equity before haircuts does not change.
  */
 export function tradedAccount(
   book: ResolvedBook,
@@ -72,40 +89,10 @@ export function tradedAccount(
   view: MarketView,
 ): ResolvedAccount {
   checkTrades(book, trades);
-  const positions = account.positions.map((p) => ({ ...p }));
-  const cash = new Map<string, number>();
-  for (const t of trades) {
-    const inst = book.instruments.get(t.instrument)!;
-    const size = inst.contractSize;
-    if (inst.kind === 'spot') {
-      addTo(cash, inst.underlying, t.quantity * size);
-      const spot = view.price(inst.underlying) / view.price(inst.quote);
-      addTo(cash, inst.quote, -t.quantity * size * spot);
-      continue;
-    }
-    const index = positions.findIndex((p) => p.instrument.id === inst.id);
-    const held = index === -1 ? undefined : positions[index]!;
-    const quantity = (held?.quantity ?? 0) + t.quantity;
-    let entryPrice: number | undefined;
-    if (inst.kind === 'perpetual' || inst.kind === 'future') {
-      if (held?.entryPrice !== undefined) {
-        const accrued = accruedPnl(inst, held.quantity, held.entryPrice, view);
-        addTo(cash, accrued.asset, accrued.amount);
-      }
-      entryPrice = view.deltaOneMark(inst);
-    } else if (inst.kind === 'option') {
-      const asset = inst.settlement === 'inverse' ? inst.underlying : inst.quote;
-      addTo(cash, asset, -t.quantity * size * optionPremium(inst, view));
-      entryPrice = held?.entryPrice;
-    } else {
-      addTo(cash, inst.quote, -t.quantity * size * tokenNav(inst, view));
-      entryPrice = held?.entryPrice;
-    }
-    const next = { ...(held ?? { instrument: inst }), quantity, entryPrice };
-    if (index === -1) positions.push(next);
-    else positions[index] = next;
-  }
-  return addBalances({ ...account, positions: positions.filter((p) => p.quantity !== 0) }, cash);
+  return trades.reduce((traded, t) => {
+    const instrument = book.instruments.get(t.instrument)!;
+    return filledAccount(traded, instrument, t.quantity, fairPrice(instrument, view));
+  }, account);
 }
 
 /** Returns the book after trades executed at mark in one account (see tradedAccount). */

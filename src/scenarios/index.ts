@@ -12,7 +12,13 @@ export {
   scenarioShift,
   type ScenarioSet,
 } from './scenarioSet.js';
-export { createRiskContext, movedRiskContext, type RiskContext } from './riskArray.js';
+export {
+  changedRiskContext,
+  createRiskContext,
+  movedRiskContext,
+  type RiskCaches,
+  type RiskContext,
+} from './riskArray.js';
 export { type PriceSeries } from './priceSeries.js';
 export { defaultApcTool, type ApcKind, type ApcTool } from './antiProcyclicality.js';
 export {

@@ -10,6 +10,8 @@ import { unitPnl } from './valuation.js';
  */
 export interface RiskContext {
   readonly view: MarketView;
+  /** Returns the context's caches as they stand, for a successor market to reuse what did not move. */
+  caches(): RiskCaches;
   /** The scenario parameters that apply to an underlying under these model parameters. */
   scenarioParameters(underlying: string, parameters: ModelParameters): ScenarioParameters;
   scenarioSet(underlying: string, parameters: ModelParameters): ScenarioSet;
@@ -21,12 +23,34 @@ export interface RiskContext {
 interface SetEntry {
   set: ScenarioSet;
   views: MarketView[];
+  underlying: string;
+}
+
+interface ArrayEntry {
+  array: Float64Array;
+  /** Assets whose moves change the array: the underlying and the quote. */
+  assets: readonly string[];
+}
+
+/** The cached scenario sets and risk arrays of a context. */
+export interface RiskCaches {
+  sets: ReadonlyMap<string, SetEntry>;
+  arrays: ReadonlyMap<string, ArrayEntry>;
 }
 
 /** Returns a risk context over a market view; it caches by underlying and scenario parameters. */
-export function createRiskContext(view: MarketView): RiskContext {
+export function createRiskContext(
+  view: MarketView,
+  inherit?: { from: RiskCaches; changed: ReadonlySet<string> },
+): RiskContext {
   const sets = new Map<string, SetEntry>();
-  const arrays = new Map<string, Float64Array>();
+  const arrays = new Map<string, ArrayEntry>();
+  if (inherit !== undefined) {
+    // What no changed asset touches is the same under the new market: copied by reference, never chained.
+    for (const [k, e] of inherit.from.sets) if (!inherit.changed.has(e.underlying)) sets.set(k, e);
+    for (const [k, e] of inherit.from.arrays)
+      if (!e.assets.some((a) => inherit.changed.has(a))) arrays.set(k, e);
+  }
   const keyOf = new WeakMap<ScenarioParameters, string>();
 
   const scenarioParameters = (underlying: string, parameters: ModelParameters): ScenarioParameters =>
@@ -46,50 +70,76 @@ export function createRiskContext(view: MarketView): RiskContext {
       const views = Array.from(set.priceMoves, (_m, i) =>
         view.shifted(new Map([[underlying, scenarioShift(set, i)]])),
       );
-      entry = { set, views };
+      entry = { set, views, underlying };
       sets.set(key, entry);
     }
     return { entry, key };
   };
 
-  const build = (key: string, entry: SetEntry, pnl: (shocked: MarketView) => number): Float64Array => {
-    let array = arrays.get(key);
-    if (array === undefined) {
-      const { weights } = entry.set;
-      array = new Float64Array(entry.views.length);
-      entry.views.forEach((shocked, i) => {
-        array![i] = (weights[i] ?? 1) * pnl(shocked);
-      });
-      arrays.set(key, array);
-    }
+  const build = (
+    key: string,
+    entry: SetEntry,
+    assets: readonly string[],
+    pnl: (shocked: MarketView) => number,
+  ): Float64Array => {
+    const cached = arrays.get(key);
+    if (cached !== undefined) return cached.array;
+    const { weights } = entry.set;
+    const array = new Float64Array(entry.views.length);
+    entry.views.forEach((shocked, i) => {
+      array[i] = (weights[i] ?? 1) * pnl(shocked);
+    });
+    arrays.set(key, { array, assets });
     return array;
   };
 
   return {
     view,
+    caches: () => ({ sets, arrays }),
     scenarioParameters,
     scenarioSet: (underlying, parameters) => entryFor(underlying, parameters).entry.set,
     instrumentRiskArray(instrument, parameters) {
       const { entry, key } = entryFor(instrument.underlying, parameters);
-      return build(`i:${instrument.id}|${key}`, entry, (shocked) => unitPnl(instrument, view, shocked));
+      const assets = [instrument.underlying, instrument.quote];
+      return build(`i:${instrument.id}|${key}`, entry, assets, (shocked) =>
+        unitPnl(instrument, view, shocked),
+      );
     },
     assetRiskArray(asset, parameters) {
       const { entry, key } = entryFor(asset, parameters);
-      return build(`a:${asset}|${key}`, entry, (shocked) => shocked.price(asset) - view.price(asset));
+      return build(
+        `a:${asset}|${key}`,
+        entry,
+        [asset],
+        (shocked) => shocked.price(asset) - view.price(asset),
+      );
     },
   };
 }
 
 /**
- * Returns the risk context of the market with one asset's price moved by `factor`: risk arrays of instruments
- * that neither reference the asset nor are priced in it are the base context's, so a liquidation search or a
- * price move revalues only what the move touches.
+ * Returns the risk context of a new market view that differs from the base's only in the given assets: the
+ * scenario sets and risk arrays that no changed asset touches (as underlying or quote) are the base's, so a
+ * tick or a liquidation trial revalues only what moved.
+ */
+export function changedRiskContext(
+  base: RiskContext,
+  view: MarketView,
+  changed: ReadonlySet<string>,
+): RiskContext {
+  return createRiskContext(view, { from: base.caches(), changed });
+}
+
+/**
+ * Returns the risk context of the base market with one asset's price moved by `factor`. Short-lived (a trial
+ * of a search): it asks the base for whatever the move does not touch instead of copying the base's caches.
  */
 export function movedRiskContext(base: RiskContext, asset: string, factor: number): RiskContext {
   const moved = createRiskContext(base.view.shifted(new Map([[asset, { ...noShift(), factor }]])));
   const touches = (i: Instrument): boolean => i.underlying === asset || i.quote === asset;
   return {
     view: moved.view,
+    caches: () => moved.caches(),
     scenarioParameters: (u, p) => base.scenarioParameters(u, p),
     scenarioSet: (u, p) => (u === asset ? moved : base).scenarioSet(u, p),
     instrumentRiskArray: (i, p) => (touches(i) ? moved : base).instrumentRiskArray(i, p),

@@ -2,10 +2,11 @@
 // book; the state itself never changes. Stress is the library's runStress on the stress scenario schema of
 // src/risk/stressScenario.ts, the one the CLI's scenario files use; this file shapes its answer.
 import { z } from 'zod';
-import { InputError, resolveBook, type Instrument, type ResolvedBook } from '../core/index.js';
+import { InputError, type Instrument } from '../core/index.js';
 import type { StressResult } from '../risk/stress.js';
 import type { StressScenario } from '../risk/stressScenario.js';
-import { createMarketView, optionPremium, tokenNav } from '../scenarios/index.js';
+import { fairPrice } from '../risk/index.js';
+import { createMarketView } from '../scenarios/index.js';
 import type { BookState } from './bookState.js';
 import { applyEvent, decimalString, type AccountLedger } from '../account/index.js';
 import { figuresOf, type MarginEngine, type NodeFigures } from './marginEngine.js';
@@ -39,22 +40,6 @@ export interface NodeChange {
   equityChange: number;
 }
 
-/** Returns an instrument's fair trade price in the current market: mark, premium or NAV per unit. */
-export function fairPrice(book: ResolvedBook, instrument: Instrument): number {
-  const view = createMarketView(book.market, book.reportingCurrency);
-  switch (instrument.kind) {
-    case 'perpetual':
-    case 'future':
-      return view.deltaOneMark(instrument);
-    case 'option':
-      return optionPremium(instrument, view);
-    case 'leveraged_token':
-      return tokenNav(instrument, view);
-    case 'spot':
-      return view.price(instrument.underlying) / view.price(instrument.quote);
-  }
-}
-
 function change(id: string, before: NodeFigures, after: NodeFigures): NodeChange {
   return {
     id,
@@ -69,11 +54,11 @@ function change(id: string, before: NodeFigures, after: NodeFigures): NodeChange
 /** Returns the account's ledger with the trades applied as fills (unknown instruments throw RangeError). */
 function tradedLedger(state: BookState, accountId: string, trades: readonly Trade[]): AccountLedger {
   const ledger = state.ledgerCopy(accountId);
-  const book = state.resolved();
+  const view = createMarketView(state.market, state.settings.reportingCurrency);
   for (const t of trades) {
     const instrument = state.instruments.get(t.instrument);
     if (instrument === undefined) throw new RangeError(`unknown instrument ${t.instrument}`);
-    const price = t.price ?? String(fairPrice(book, instrument));
+    const price = t.price ?? String(fairPrice(instrument, view));
     applyEvent(
       ledger,
       {
@@ -92,7 +77,7 @@ function tradedLedger(state: BookState, accountId: string, trades: readonly Trad
 
 /**
  * Returns the margin before and after trades on an account, for the account and each ancestor up to `root`
- * (the key's subtree): full recomputation of the modified book.
+ * (the key's subtree): the held margin tree plus the traded account, carried up its ancestors.
  */
 export function whatIf(
   state: BookState,
@@ -101,19 +86,9 @@ export function whatIf(
   trades: readonly Trade[],
   root: string | null,
 ): NodeChange[] {
-  const before = engine.figures(state.resolved());
-  const ledger = tradedLedger(state, accountId, trades);
-  const book = resolveBook(
-    state.toBook(
-      new Map([[accountId, ledger]]),
-      state.market,
-      trades.map((t) => t.instrument),
-    ),
-  );
-  const after = engine.figures(book);
-  const path = state.ancestry(accountId);
-  const top = root === null ? path.length : path.indexOf(root) + 1;
-  return path.slice(0, top).map((id) => change(id, before.get(id)!, after.get(id)!));
+  const path = engine.whatIf(state, accountId, tradedLedger(state, accountId, trades));
+  const top = root === null ? path.length : path.findIndex((p) => p.id === root) + 1;
+  return path.slice(0, top).map((p) => change(p.id, p.before, p.after));
 }
 
 /** One node under a stress scenario: figures before and after, with its P&L (funding included). */

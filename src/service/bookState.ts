@@ -9,6 +9,7 @@ import {
   type Book,
   type Instrument,
   type Market,
+  type ResolvedAccount,
   type ResolvedBook,
 } from '../core/index.js';
 import { cloneLedger, emptyLedger, type AccountLedger } from '../account/index.js';
@@ -37,6 +38,8 @@ export class BookState {
   readonly accounts = new Map<string, AccountDefinition>();
   readonly ledgers = new Map<string, AccountLedger>();
   private resolvedCache: { version: number; book: ResolvedBook } | undefined;
+  /** Accounts whose ledgers were handed out for a change since the margin engine last took them. */
+  private readonly changedLedgers = new Set<string>();
 
   constructor(
     public settings: BookSettings,
@@ -48,8 +51,12 @@ export class BookState {
     this.version += 1;
   }
 
-  /** Returns an account's ledger, creating an empty one for a known account. */
+  /**
+   * Returns an account's ledger to read or change, creating an empty one for a known account; the account is
+   * marked for the margin engine, which margins it again at its next sync.
+   */
   ledger(accountId: string): AccountLedger {
+    this.changedLedgers.add(accountId);
     let l = this.ledgers.get(accountId);
     if (l === undefined) {
       l = emptyLedger();
@@ -92,6 +99,28 @@ export class BookState {
       this.resolvedCache = { version: this.version, book: resolveBook(this.toBook()) };
     }
     return this.resolvedCache.book;
+  }
+
+  /** Returns the accounts whose ledgers may have changed since the last call, and forgets them. */
+  takeChangedLedgers(): string[] {
+    const ids = [...this.changedLedgers];
+    this.changedLedgers.clear();
+    return ids;
+  }
+
+  /** Returns a resolved account with its balances and positions read from a ledger (its own by default). */
+  withLedger(
+    account: ResolvedAccount,
+    ledger = this.ledgers.get(account.id) ?? emptyLedger(),
+  ): ResolvedAccount {
+    const positions = [...ledger.positions].flatMap(([id, p]) => {
+      const instrument = this.instruments.get(id);
+      const quantity = Number(p.quantity);
+      if (instrument === undefined || quantity === 0) return [];
+      return [{ instrument, quantity, entryPrice: p.entryPrice }];
+    });
+    const balances = [...ledger.balances].map(([asset, amount]) => ({ asset, amount: Number(amount) }));
+    return { ...account, balances, positions };
   }
 
   /** Returns a copy of one account's ledger, to try an event on. */

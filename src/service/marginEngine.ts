@@ -1,17 +1,19 @@
-// What the service asks of a margin engine, behind one interface so that the batch and incremental engine
-// (src/engine) can replace this implementation, which calls the core models directly.
-import type { ResolvedBook } from '../core/index.js';
-import { evaluateMargins } from '../aggregate/index.js';
-import { buildReport, type MarginReport } from '../report/index.js';
-import { exposedUnderlyings, liquidationPoints, type LiquidationPoint } from '../risk/index.js';
-import { isStable, marginRatio, nodeStatus, type Exposure, type NodeStatus } from '../margin/index.js';
+// The service's margin state: one MarginTree held across requests and moved by what changed. An event margins
+// its account again and carries the change up its ancestors; a tick margins again only the accounts that hold
+// what moved, on a risk context that keeps every other risk array. Only a change to the tree itself (an account
+// or instrument added, settings changed) builds the tree again.
+import type { Instrument, Market } from '../core/index.js';
+import { MarginTree, preOrder, type NodeState } from '../aggregate/index.js';
+import { isStable, marginRatio, nodeStatus, type NodeStatus } from '../margin/index.js';
+import { exposedUnderlyings, treeLiquidationPoints, type LiquidationPoint } from '../risk/index.js';
 import {
+  changedRiskContext,
   createMarketView,
   createRiskContext,
-  type MarketView,
   type RiskContext,
 } from '../scenarios/index.js';
-import type { Market } from '../core/index.js';
+import type { AccountLedger } from '../account/index.js';
+import type { BookState } from './bookState.js';
 
 /** The small figures of one node: equity and requirements of its subtree, reporting currency. */
 export interface NodeFigures {
@@ -23,14 +25,24 @@ export interface NodeFigures {
   status: NodeStatus;
 }
 
-/** A margin engine: pure computations over resolved books. */
+/** What a sync did: the held tree, and the nodes whose figures may have changed (undefined: all, rebuilt). */
+export interface SyncResult {
+  tree: MarginTree;
+  changed: string[] | undefined;
+}
+
+/** The service's margin engine: the held tree, kept in step with the book state. */
 export interface MarginEngine {
-  /** Returns the full report of a book (no liquidation search: that is asked per node). */
-  report(book: ResolvedBook): MarginReport;
-  /** Returns every node's figures; quick, for what-if, stress and allocation. */
-  figures(book: ResolvedBook): Map<string, NodeFigures>;
-  /** Returns a node's liquidation prices per underlying it is exposed to. */
-  liquidation(book: ResolvedBook, nodeId: string): LiquidationPoint[];
+  /** Brings the held tree up to the state and returns it with the nodes that changed. */
+  sync(state: BookState): SyncResult;
+  /** Returns the figures of an account and its ancestors, before and after replacing its ledger (what-if). */
+  whatIf(
+    state: BookState,
+    accountId: string,
+    ledger: AccountLedger,
+  ): { id: string; before: NodeFigures; after: NodeFigures }[];
+  /** Returns a node's liquidation prices per underlying its subtree is exposed to, on the held tree. */
+  liquidation(state: BookState, nodeId: string): LiquidationPoint[];
 }
 
 /** Returns a node's figures from equity, IM and MM. */
@@ -45,46 +57,108 @@ export function figuresOf(equity: number, im: number, mm: number): NodeFigures {
   };
 }
 
-function subtreeExposures(
-  book: ResolvedBook,
-  nodes: Map<string, { exposure: Exposure }>,
-  id: string,
-): Exposure[] {
-  const account = book.accounts.get(id);
-  const own = nodes.get(id)?.exposure;
-  return [
-    ...(own === undefined ? [] : [own]),
-    ...(account?.children ?? []).flatMap((c) => subtreeExposures(book, nodes, c)),
-  ];
+const figuresOfNode = (n: NodeState): NodeFigures => figuresOf(n.equity, n.im, n.mm);
+
+const same = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Returns the assets whose prices, vols, forwards, rates or funding differ between two markets, or undefined
+ * when the market's time moved (every option's time to expiry changes: everything is margined again).
+ */
+export function changedAssets(
+  before: Market,
+  after: Market,
+  instruments: ReadonlyMap<string, Instrument>,
+): Set<string> | undefined {
+  if (before.asOf !== after.asOf) return undefined;
+  const out = new Set<string>();
+  const diff = <T>(a: Record<string, T>, b: Record<string, T>, assetsOf: (key: string) => string[]): void => {
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)]))
+      if (!same(a[key], b[key])) for (const asset of assetsOf(key)) out.add(asset);
+  };
+  const itself = (key: string): string[] => [key];
+  const ofInstrument = (id: string): string[] => {
+    const i = instruments.get(id);
+    return i === undefined ? [] : [i.underlying, i.quote];
+  };
+  diff(before.prices, after.prices, itself);
+  diff(before.instruments, after.instruments, ofInstrument);
+  diff(before.forwards, after.forwards, itself);
+  diff(before.smiles, after.smiles, itself);
+  diff(before.rates, after.rates, itself);
+  diff(before.funding, after.funding, ofInstrument);
+  diff(before.history, after.history, itself);
+  return out;
 }
 
-/** Returns the engine that runs the core models (src/aggregate, src/risk, src/report) per request. */
+function references(n: NodeState, assets: ReadonlySet<string>): boolean {
+  for (const p of n.exposure.positions)
+    if (assets.has(p.instrument.underlying) || assets.has(p.instrument.quote)) return true;
+  for (const a of n.exposure.assets.keys()) if (assets.has(a)) return true;
+  return false;
+}
+
+interface Held {
+  tree: MarginTree;
+  market: Market;
+  structure: string;
+  settings: BookState['settings'];
+}
+
+/** Returns the engine that holds one MarginTree of the service's book and moves it by what changed. */
 export function coreMarginEngine(): MarginEngine {
-  // Risk arrays depend only on the market: they are kept for the latest market object and reused by every
-  // what-if against it (scoped to this engine, not the module).
-  let cached: { market: Market; view: MarketView; context: RiskContext } | undefined;
-  const contextFor = (book: ResolvedBook): { view: MarketView; context: RiskContext } => {
-    if (cached?.market !== book.market) {
-      const view = createMarketView(book.market, book.reportingCurrency);
-      cached = { market: book.market, view, context: createRiskContext(view) };
-    }
-    return cached;
+  let held: Held | undefined;
+  const structureOf = (state: BookState): string => `${state.accounts.size}|${state.instruments.size}`;
+
+  const rebuild = (state: BookState): MarginTree => {
+    const book = state.resolved();
+    state.takeChangedLedgers();
+    const view = createMarketView(book.market, book.reportingCurrency);
+    const tree = new MarginTree(book, view, { context: createRiskContext(view) });
+    held = { tree, market: state.market, structure: structureOf(state), settings: state.settings };
+    return tree;
   };
+
+  const sync = (state: BookState): SyncResult => {
+    if (held === undefined || held.structure !== structureOf(state) || held.settings !== state.settings)
+      return { tree: rebuild(state), changed: undefined };
+    const { tree } = held;
+    const ids = new Set(state.takeChangedLedgers().filter((id) => tree.has(id)));
+    let context: RiskContext | undefined;
+    if (state.market !== held.market) {
+      const view = createMarketView(state.market, tree.book.reportingCurrency);
+      const assets = changedAssets(held.market, state.market, state.instruments);
+      context =
+        assets === undefined ? createRiskContext(view) : changedRiskContext(tree.context, view, assets);
+      for (const n of tree.states()) if (assets === undefined || references(n, assets)) ids.add(n.id);
+      held.market = state.market;
+    }
+    const accounts = [...ids].map((id) => state.withLedger(tree.account(id)));
+    const changed = tree.apply(accounts, { ...(context === undefined ? {} : { context }), commit: true });
+    return { tree, changed: [...changed.keys()] };
+  };
+
+  const treeOf = (state: BookState): MarginTree => held?.tree ?? sync(state).tree;
+
   return {
-    report: (book) => buildReport(book, { liquidation: false, explain: true }),
-    figures(book) {
-      const { view, context } = contextFor(book);
-      const nodes = evaluateMargins(book, view, { context });
-      return new Map([...nodes].map(([id, n]) => [id, figuresOf(n.equity, n.im, n.mm)]));
+    sync,
+    whatIf(state, accountId, ledger) {
+      const tree = treeOf(state);
+      const after = tree.apply([state.withLedger(tree.account(accountId), ledger)]);
+      return state.ancestry(accountId).map((id) => ({
+        id,
+        before: figuresOfNode(tree.node(id)),
+        after: figuresOfNode(after.get(id) ?? tree.node(id)),
+      }));
     },
-    liquidation(book, nodeId) {
-      const { view, context } = contextFor(book);
-      const nodes = evaluateMargins(book, view, { context });
-      const account = book.accounts.get(nodeId);
-      if (account === undefined) return [];
-      const stable = (asset: string): boolean => isStable(asset, account.parameters, book.reportingCurrency);
-      const underlyings = exposedUnderlyings(subtreeExposures(book, nodes, nodeId), stable);
-      return underlyings.flatMap((u) => liquidationPoints(book, nodeId, u, view));
+    liquidation(state, nodeId) {
+      const tree = treeOf(state);
+      if (!tree.has(nodeId)) return [];
+      const account = tree.account(nodeId);
+      const stable = (asset: string): boolean =>
+        isStable(asset, account.parameters, tree.book.reportingCurrency);
+      const exposures = preOrder(tree.book, nodeId).map((id) => tree.node(id).exposure);
+      return exposedUnderlyings(exposures, stable).flatMap((u) => treeLiquidationPoints(tree, nodeId, u));
     },
   };
 }

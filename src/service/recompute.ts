@@ -2,7 +2,7 @@
 // only mark the state dirty, and one more recompute follows. After each: history rows, WebSocket updates,
 // alerts (stored, pushed, sent to webhooks).
 import type { Logger } from 'pino';
-import type { MarginReport, ReportNode } from '../report/index.js';
+import { TreeReporter, type MarginReport, type ReportNode } from '../report/index.js';
 import type { Store } from '../store/index.js';
 import type { AlertTracker } from './alerts.js';
 import type { BookState } from './bookState.js';
@@ -11,13 +11,13 @@ import type { MarginEngine } from './marginEngine.js';
 import type { ServiceMetrics } from './metrics.js';
 import type { WebhookDispatcher } from './webhooks.js';
 
-/** The latest recomputed report. */
+/** The latest recomputed figures: the report's header and totals, and every node as last changed. */
 export interface LatestReport {
   version: number;
   /** The state version it was computed from. */
   stateVersion: number;
   at: number;
-  report: MarginReport;
+  report: Omit<MarginReport, 'nodes'>;
   nodes: Map<string, ReportNode>;
 }
 
@@ -52,6 +52,7 @@ export function nodeFigures(n: ReportNode): Record<string, unknown> {
 export class Recomputer {
   latest: LatestReport | undefined;
   private dirty = false;
+  private reporter: TreeReporter | undefined;
   private running: Promise<void> | undefined;
 
   constructor(private readonly deps: RecomputeDeps) {}
@@ -88,15 +89,21 @@ export class Recomputer {
     const { state, engine, metrics, hub } = this.deps;
     const stateVersion = state.version;
     const started = performance.now();
-    const report = engine.report(state.resolved());
+    // Only the nodes an update moved are built again, published, stored and checked for alerts.
+    const { tree, changed } = engine.sync(state);
+    if (this.reporter?.tree !== tree)
+      this.reporter = new TreeReporter(tree, { liquidation: false, explain: true });
+    const refreshed = this.reporter.refresh(changed);
     metrics.recomputeDuration.observe((performance.now() - started) / 1000);
     const at = this.deps.now();
     const version = (this.latest?.version ?? 0) + 1;
-    const nodes = new Map(report.nodes.map((n) => [n.id, n]));
-    this.latest = { version, stateVersion, at, report, nodes };
-    hub.publishMargins(version, at, new Map(report.nodes.map((n) => [n.id, nodeFigures(n)])));
+    const nodes = changed === undefined ? new Map<string, ReportNode>() : this.latest!.nodes;
+    for (const n of refreshed) nodes.set(n.id, n);
+    this.latest = { version, stateVersion, at, report: this.reporter.summary(), nodes };
+    if (refreshed.length === 0) return;
+    hub.publishMargins(version, at, new Map(refreshed.map((n) => [n.id, nodeFigures(n)])));
     await this.deps.store.appendHistory(
-      report.nodes.map((n) => ({
+      refreshed.map((n) => ({
         nodeId: n.id,
         at,
         version,
@@ -107,7 +114,7 @@ export class Recomputer {
         status: n.status,
       })),
     );
-    await this.raiseAlerts(report.nodes, at);
+    await this.raiseAlerts(refreshed, at);
   }
 
   private async raiseAlerts(nodes: readonly ReportNode[], at: number): Promise<void> {

@@ -8,6 +8,8 @@ import { addDecimal } from '../../src/account/index.js';
 import { loadBook } from '../../src/core/index.js';
 import { buildReport } from '../../src/report/index.js';
 import { coreMarginEngine, type MarginEngine } from '../../src/service/marginEngine.js';
+import { liquidationPoints } from '../../src/risk/index.js';
+import { createMarketView } from '../../src/scenarios/index.js';
 import { ADMIN_KEY, caller, nonFiniteIn, startService, serviceFixture } from './support.js';
 
 const EXAMPLE = 'examples/fund.book.yaml';
@@ -95,7 +97,10 @@ describe('margin', () => {
 
   it('gives liquidation prices equal to the library’s for the node', async () => {
     const r = await call('GET', '/v1/nodes/deribit-pm/liquidation');
-    const expected = coreMarginEngine().liquidation(fx.service.ctx.state.resolved(), 'deribit-pm');
+    // The library's search on the state's book, built from scratch: the service's held tree must agree.
+    const book = fx.service.ctx.state.resolved();
+    const view = createMarketView(book.market, book.reportingCurrency);
+    const expected = liquidationPoints(book, 'deribit-pm', 'BTC', view);
     assert.deepEqual(r.body.liquidation, JSON.parse(JSON.stringify(expected)));
     assert.ok(expected.length > 0);
   });
@@ -336,7 +341,7 @@ describe('limits and errors', () => {
   it('answers an internal error with 500 and no detail', async () => {
     const failing: MarginEngine = {
       ...coreMarginEngine(),
-      figures: () => {
+      whatIf: () => {
         throw new Error('secret detail at /internal/path');
       },
     };

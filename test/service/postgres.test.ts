@@ -9,6 +9,7 @@ import { dropPostgresSchema } from '../../src/store/index.js';
 import { createService, type Service } from '../../src/service/service.js';
 import { postgresUrl, reportAbsent, uniqueSchema } from '../store/pg.js';
 import { caller, testConfig } from './support.js';
+import { firstDifference } from '../support/books.js';
 
 describe('service on PostgreSQL', async () => {
   const found = await postgresUrl();
@@ -59,6 +60,8 @@ describe('service on PostgreSQL', async () => {
     assert.equal(service.replayedEvents, 0, 'a graceful close stores a final snapshot');
     const again = caller(service);
     assert.deepEqual((await again('GET', '/v1/accounts/binance-um')).body, account);
-    assert.deepEqual((await again('GET', '/v1/margin')).body.nodes, before);
+    // The restarted service builds its tree afresh; the first one moved it event by event: equal to rounding.
+    const nodes = (await again('GET', '/v1/margin')).body.nodes;
+    assert.equal(firstDifference(nodes, before), undefined);
   });
 });

@@ -111,7 +111,8 @@ describe('WebSocket and webhooks', () => {
     );
     const equity0 = (initial.node as { equity: number }).equity;
 
-    // Withdrawing 1.6 BTC takes deribit-std's MM / equity from 0.09 past the warning threshold (0.5).
+    // Withdrawing 1.6 BTC takes deribit-std's equity from 17,250.90 to 17,250.90 - 1.6 x 9,085.19 = 2,714.60, below
+    // its IM of 3,000 (README): a margin call, as the report's status says (one definition, src/margin/status.ts).
     const out = await call('POST', '/v1/accounts/deribit-std/events', {
       kind: 'transfer',
       seq: 1,
@@ -129,7 +130,7 @@ describe('WebSocket and webhooks', () => {
       fromLevel: string;
       toLevel: string;
     };
-    assert.deepEqual([alert.nodeId, alert.fromLevel, alert.toLevel], ['deribit-std', 'normal', 'warning']);
+    assert.deepEqual([alert.nodeId, alert.fromLevel, alert.toLevel], ['deribit-std', 'normal', 'marginCall']);
 
     // A small move that stays within the band raises nothing; going back raises one recovery alert.
     await call('POST', '/v1/accounts/deribit-std/events', {
@@ -155,7 +156,7 @@ describe('WebSocket and webhooks', () => {
     const stored = (await call('GET', '/v1/alerts?node=deribit-std')).body.alerts as { toLevel: string }[];
     assert.deepEqual(
       stored.map((a) => a.toLevel),
-      ['normal', 'warning'],
+      ['normal', 'marginCall'],
     );
 
     // Each alert reached the webhook twice: refused once (500), accepted on the retry, signed with its secret.
@@ -170,7 +171,7 @@ describe('WebSocket and webhooks', () => {
     const levels = deliveries
       .filter((d) => d.status === 200)
       .map((d) => (JSON.parse(d.body) as { alert: { toLevel: string } }).alert.toLevel);
-    assert.deepEqual(levels.sort(), ['normal', 'warning']);
+    assert.deepEqual(levels.sort(), ['marginCall', 'normal']);
     socket.close();
   });
 

@@ -85,3 +85,32 @@ export function firstNonFinite(value: unknown, path = '$'): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Returns the first path at which two JSON-like values differ, numbers compared to `relative` tolerance (a held,
+ * incrementally updated figure may differ from a fresh build by rounding), or undefined when they agree.
+ */
+export function firstDifference(
+  actual: unknown,
+  expected: unknown,
+  relative = 1e-9,
+  path = '$',
+): string | undefined {
+  if (typeof actual === 'number' && typeof expected === 'number') {
+    const scale = Math.max(1, Math.abs(actual), Math.abs(expected));
+    return Math.abs(actual - expected) <= relative * scale ? undefined : `${path}: ${actual} vs ${expected}`;
+  }
+  if (typeof actual !== 'object' || actual === null || typeof expected !== 'object' || expected === null)
+    return actual === expected ? undefined : `${path}: ${String(actual)} vs ${String(expected)}`;
+  const keys = new Set([...Object.keys(actual), ...Object.keys(expected)]);
+  for (const k of keys) {
+    const d = firstDifference(
+      (actual as Record<string, unknown>)[k],
+      (expected as Record<string, unknown>)[k],
+      relative,
+      `${path}.${k}`,
+    );
+    if (d !== undefined) return d;
+  }
+  return undefined;
+}

@@ -1,8 +1,9 @@
 import { Option, type Command } from 'commander';
 import { buildReport } from '../../report/index.js';
 import { formatReport } from '../format.js';
-import { readBook } from '../io.js';
+import { readBook, writeJson } from '../io.js';
 import { offsetOption, print } from '../program.js';
+import { progressOnStderr } from '../progress.js';
 
 interface ReportOptions {
   format: 'table' | 'json';
@@ -29,12 +30,10 @@ export function register(program: Command): void {
       const report = buildReport(book, {
         explain,
         liquidation: opts.liquidation,
+        onProgress: progressOnStderr('report: nodes done'),
         ...(opts.offset ? { policy: opts.offset } : {}),
       });
-      print(
-        opts.format === 'json'
-          ? JSON.stringify(report, null, 2)
-          : formatReport(report, { color: process.stdout.isTTY === true, explain }),
-      );
+      if (opts.format === 'json') await writeJson(report);
+      else print(formatReport(report, { color: process.stdout.isTTY === true, explain }));
     });
 }

@@ -48,7 +48,7 @@ function configOf(opts: ServeOptions): ServiceConfig {
 }
 
 function announce(service: Service, url: string): void {
-  const { report } = service.ctx.recomputer.latest!;
+  const { report, nodes } = service.ctx.recomputer.latest!;
   const t = report.total;
   print(`unimargin service on ${url} (store: ${service.ctx.store.kind})`);
   print(`API docs: ${url}/docs · OpenAPI: ${url}/openapi.json`);
@@ -60,7 +60,7 @@ function announce(service: Service, url: string): void {
       im: t.im,
       mm: t.mm,
       capitalFreed: t.capitalFreed.im,
-      roots: report.nodes.filter((n) => n.parent === null).map((n) => n.id),
+      roots: [...nodes.values()].filter((n) => n.parent === null).map((n) => n.id),
     },
     `margin: equity ${money(t.equity)}, IM ${money(t.im)}, MM ${money(t.mm)}, capital freed ${money(t.capitalFreed.im)} ${report.reportingCurrency}`,
   );

@@ -51,7 +51,7 @@ function liquidationCache(ctx: ServiceContext): (id: string) => LiquidationPoint
     if (cache.version !== ctx.state.version) cache = { version: ctx.state.version, points: new Map() };
     let points = cache.points.get(id);
     if (points === undefined) {
-      points = ctx.engine.liquidation(ctx.state.resolved(), id);
+      points = ctx.engine.liquidation(ctx.state, id);
       cache.points.set(id, points);
     }
     return points;
