@@ -1,6 +1,6 @@
 // The one account state and the one state transition. An account's ledger holds exact balances and positions
 // and the last sequence number applied; applyEvent is the only code that changes it, for the service, the engine,
-// what-if and the CLI alike. The rules, with the venue pages they follow, are in docs/architecture-state.md.
+// what-if and the CLI alike. The rules, with the venue pages they follow, are in docs/architecture.md ("One account state").
 import { InputError, type Instrument } from '../core/index.js';
 import { addDecimal, decimalOf, mulDecimal, negDecimal, roundedDecimal, signDecimal } from './decimal.js';
 import type { LedgerEvent } from './events.js';
