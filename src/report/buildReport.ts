@@ -220,6 +220,11 @@ export class TreeReporter {
     return this.risks.get(id)!;
   }
 
+  /** Returns a node's explain tree on the tree as it stands (built on request: it lists netted members). */
+  explain(id: string): NodeExplain {
+    return explainOf(this.tree.node(id), this.tree);
+  }
+
   /** Returns a node as last refreshed (refreshing it if never). */
   node(id: string): ReportNode {
     return this.nodes.get(id) ?? this.refresh([id])[0]!;

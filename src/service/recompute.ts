@@ -2,7 +2,7 @@
 // only mark the state dirty, and one more recompute follows. After each: history rows, WebSocket updates,
 // alerts (stored, pushed, sent to webhooks).
 import type { Logger } from 'pino';
-import { TreeReporter, type MarginReport, type ReportNode } from '../report/index.js';
+import { TreeReporter, type MarginReport, type NodeExplain, type ReportNode } from '../report/index.js';
 import type { Store } from '../store/index.js';
 import type { AlertTracker } from './alerts.js';
 import type { BookState } from './bookState.js';
@@ -57,6 +57,12 @@ export class Recomputer {
 
   constructor(private readonly deps: RecomputeDeps) {}
 
+  /** Returns a node's explain tree on the state of the latest recompute. */
+  explain(id: string): NodeExplain {
+    if (this.reporter === undefined) throw new RangeError('margin not computed yet');
+    return this.reporter.explain(id);
+  }
+
   /** Asks for a recompute; returns at once. */
   schedule(): void {
     this.dirty = true;
@@ -91,8 +97,7 @@ export class Recomputer {
     const started = performance.now();
     // Only the nodes an update moved are built again, published, stored and checked for alerts.
     const { tree, changed } = engine.sync(state);
-    if (this.reporter?.tree !== tree)
-      this.reporter = new TreeReporter(tree, { liquidation: false, explain: true });
+    if (this.reporter?.tree !== tree) this.reporter = new TreeReporter(tree, { liquidation: false });
     const refreshed = this.reporter.refresh(changed);
     metrics.recomputeDuration.observe((performance.now() - started) / 1000);
     const at = this.deps.now();

@@ -33,11 +33,12 @@ function nodeView(
   node: ReportNode,
   explain: boolean,
 ): Record<string, unknown> {
-  const { explain: details, ...rest } = node;
+  // Explain is built on request (for an aggregate node it lists every netted member), from the held tree.
+  const { explain: _details, ...rest } = node;
   return {
     ...rest,
     parent: shownParent(ctx, p, node.parent),
-    ...(explain && details !== undefined ? { explain: details } : {}),
+    ...(explain ? { explain: ctx.recomputer.explain(node.id) } : {}),
   };
 }
 
