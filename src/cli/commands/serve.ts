@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { DEFAULT_THRESHOLDS } from '../../service/alerts.js';
 import { defaultConfig, type ServiceConfig } from '../../service/config.js';
 import { createService, type Service } from '../../service/service.js';
 import { parseNumber, print } from '../program.js';
@@ -104,9 +105,24 @@ export function register(program: Command): void {
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'info')
     .option('--rate-limit <n>', 'requests per minute per key (0: off)', parseNumber, 6000)
     .option('--snapshot-every <n>', 'events between state snapshots', parseNumber, 1000)
-    .option('--alert-warning <ratio>', 'MM/equity at which a warning is raised', parseNumber, 0.5)
-    .option('--alert-margin-call <ratio>', 'MM/equity at which a margin call is raised', parseNumber, 0.8)
-    .option('--alert-liquidation <ratio>', 'MM/equity at which liquidation is raised', parseNumber, 1)
+    .option(
+      '--alert-warning <ratio>',
+      'MM/equity at which a warning is raised',
+      parseNumber,
+      DEFAULT_THRESHOLDS.warning,
+    )
+    .option(
+      '--alert-margin-call <ratio>',
+      "IM/equity above which a margin call is raised (the report's status: equity below IM)",
+      parseNumber,
+      DEFAULT_THRESHOLDS.marginCall,
+    )
+    .option(
+      '--alert-liquidation <ratio>',
+      'MM/equity at which liquidation is raised',
+      parseNumber,
+      DEFAULT_THRESHOLDS.liquidation,
+    )
     .option(
       '--alert-hysteresis <ratio>',
       'how far below a threshold the ratio must fall to leave a level',

@@ -8,6 +8,7 @@ import { accountEventSchema, type AccountEvent } from '../../account/index.js';
 import { HttpError } from '../httpError.js';
 import { idParams, queryLimit } from '../schemas.js';
 import { doc, visibleNode } from './common.js';
+import * as answers from '../responseSchemas.js';
 
 const eventsQuery = z.strictObject({
   afterSeq: z.coerce.number().int().min(0).default(0),
@@ -29,6 +30,10 @@ function registerPostEvent(app: FastifyInstance, ctx: ServiceContext): void {
           '201 when applied; 200 when the idempotency key was already applied with the same content (a replay); 409 with expectedSeq on a sequence gap or reuse.',
         params: s.json(idParams),
         body: s.json(accountEventSchema),
+        response: {
+          201: s.response(answers.eventAckSchema, 'The event applied'),
+          200: s.response(answers.eventAckSchema, 'The same event already applied (a replay)'),
+        },
       },
     },
     async (request, reply) => {
@@ -65,6 +70,7 @@ function registerListEvents(app: FastifyInstance, ctx: ServiceContext): void {
         ...doc('events', 'An account’s events, in sequence order'),
         params: s.json(idParams),
         querystring: s.json(eventsQuery),
+        response: { 200: s.response(answers.eventListSchema, 'The account’s events') },
       },
     },
     async (request) => {
