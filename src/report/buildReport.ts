@@ -130,34 +130,33 @@ function venueLiquidationOf(node: NodeState, view: MarketView): { venueLiquidati
 }
 
 /** Returns a node's sensitivities per underlying: its own plus its children's (greeks add), sorted. */
-function nodeRisk(
-  tree: Tree,
-  id: string,
-  units: UnitGreeks,
-  childRisk: (id: string) => ReadonlyMap<string, UnderlyingRisk>,
-): Map<string, UnderlyingRisk> {
+/** Adds `sign` x each risk of `part` into `into`, by underlying (greeks are linear in positions). */
+function addRisks(
+  into: Map<string, UnderlyingRisk>,
+  part: ReadonlyMap<string, UnderlyingRisk>,
+  sign: 1 | -1,
+): void {
+  for (const [u, r] of part) {
+    const mine = into.get(u) ?? { underlying: u, delta: 0, gamma: 0, vega: 0 };
+    into.set(u, {
+      underlying: u,
+      delta: mine.delta + sign * r.delta,
+      gamma: mine.gamma + sign * r.gamma,
+      vega: mine.vega + sign * r.vega,
+    });
+  }
+}
+
+/** Returns an account's own sensitivities per underlying (its exposure only). */
+function ownRisk(tree: Tree, id: string, units: UnitGreeks): Map<string, UnderlyingRisk> {
   const n = tree.node(id);
   const reporting = tree.book.reportingCurrency;
   const stable = (asset: string): boolean => isStable(asset, n.account.parameters, reporting);
-  const risk = exposureRisks(n.exposure, exposedUnderlyings([n.exposure], stable), units);
-  for (const c of n.account.children) {
-    for (const [u, r] of childRisk(c)) {
-      const mine = risk.get(u);
-      risk.set(
-        u,
-        mine === undefined
-          ? r
-          : {
-              underlying: u,
-              delta: mine.delta + r.delta,
-              gamma: mine.gamma + r.gamma,
-              vega: mine.vega + r.vega,
-            },
-      );
-    }
-  }
-  return new Map([...risk].sort(([x], [y]) => x.localeCompare(y)));
+  return exposureRisks(n.exposure, exposedUnderlyings([n.exposure], stable), units);
 }
+
+const sortedRisks = (risk: Map<string, UnderlyingRisk>): Map<string, UnderlyingRisk> =>
+  new Map([...risk].sort(([x], [y]) => x.localeCompare(y)));
 
 /** Returns the aggregated margin report of a book: every account and node, with totals. */
 export function buildReport(book: ResolvedBook, options: ReportOptions = {}): MarginReport {
@@ -173,6 +172,7 @@ export function buildReport(book: ResolvedBook, options: ReportOptions = {}): Ma
  */
 export class TreeReporter {
   private readonly risks = new Map<string, Map<string, UnderlyingRisk>>();
+  private readonly ownRisks = new Map<string, Map<string, UnderlyingRisk>>();
   private readonly nodes = new Map<string, ReportNode>();
   private units: UnitGreeks;
   private markets: MovedMarkets;
@@ -194,11 +194,32 @@ export class TreeReporter {
     }
     const changed = ids === undefined ? [...tree.book.order] : [...ids];
     changed.sort((a, b) => tree.node(b).depth - tree.node(a).depth);
-    for (const id of changed)
-      this.risks.set(
-        id,
-        nodeRisk(tree, id, this.units, (c) => this.risks.get(c) ?? this.riskOf(c)),
-      );
+    // A node's greeks are its own plus its children's. A node seen before moves by its own change and its
+    // changed children's (new - old), so a flat root does not sum every child again on each event.
+    const before = new Map<string, ReadonlyMap<string, UnderlyingRisk>>();
+    for (const id of changed) {
+      const own = ownRisk(tree, id, this.units);
+      const old = this.risks.get(id);
+      const oldOwn = this.ownRisks.get(id);
+      let next: Map<string, UnderlyingRisk>;
+      if (old === undefined || oldOwn === undefined || ids === undefined) {
+        next = new Map(own);
+        for (const c of tree.account(id).children) addRisks(next, this.risks.get(c) ?? this.riskOf(c), 1);
+      } else {
+        next = new Map(old);
+        addRisks(next, oldOwn, -1);
+        addRisks(next, own, 1);
+        for (const c of tree.account(id).children) {
+          const was = before.get(c);
+          if (was === undefined) continue;
+          addRisks(next, was, -1);
+          addRisks(next, this.risks.get(c)!, 1);
+        }
+      }
+      if (old !== undefined) before.set(id, old);
+      this.ownRisks.set(id, own);
+      this.risks.set(id, sortedRisks(next));
+    }
     const out: ReportNode[] = [];
     for (const id of changed.reverse()) {
       const node = this.reportNode(id);
@@ -211,12 +232,14 @@ export class TreeReporter {
 
   private riskOf(id: string): Map<string, UnderlyingRisk> {
     // A node never refreshed: its subtree's greeks, children first, without recursion.
-    for (const c of postOrder(this.tree.book, id))
-      if (!this.risks.has(c))
-        this.risks.set(
-          c,
-          nodeRisk(this.tree, c, this.units, (k) => this.risks.get(k)!),
-        );
+    for (const c of postOrder(this.tree.book, id)) {
+      if (this.risks.has(c)) continue;
+      const own = ownRisk(this.tree, c, this.units);
+      const risk = new Map(own);
+      for (const k of this.tree.account(c).children) addRisks(risk, this.risks.get(k)!, 1);
+      this.ownRisks.set(c, own);
+      this.risks.set(c, sortedRisks(risk));
+    }
     return this.risks.get(id)!;
   }
 

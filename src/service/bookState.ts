@@ -128,17 +128,39 @@ export class BookState {
     return cloneLedger(this.ledgers.get(accountId) ?? emptyLedger());
   }
 
+  /**
+   * Returns the children of every account (null: the roots), built once per set of accounts: accounts are only
+   * ever added, so the count tells whether the index is current. Tree questions then cost the answer's size.
+   */
+  private childIndex(): Map<string | null, string[]> {
+    if (this.childrenOf?.size !== this.accounts.size) {
+      const children = new Map<string | null, string[]>();
+      for (const a of this.accounts.values()) {
+        const parent = a.parent ?? null;
+        const list = children.get(parent);
+        if (list === undefined) children.set(parent, [a.id]);
+        else list.push(a.id);
+      }
+      this.childrenOf = { size: this.accounts.size, children };
+    }
+    return this.childrenOf.children;
+  }
+
+  private childrenOf: { size: number; children: Map<string | null, string[]> } | undefined;
+
   /** Returns the ids of an account's children. */
   children(id: string): string[] {
-    return [...this.accounts.values()].filter((a) => (a.parent ?? null) === id).map((a) => a.id);
+    return [...(this.childIndex().get(id) ?? [])];
   }
 
   /** Returns the account and its ancestors, nearest first. */
   ancestry(id: string): string[] {
     const out: string[] = [];
+    const seen = new Set<string>();
     let cur: string | null | undefined = id;
-    while (cur !== null && cur !== undefined && !out.includes(cur)) {
+    while (cur !== null && cur !== undefined && !seen.has(cur)) {
       out.push(cur);
+      seen.add(cur);
       cur = this.accounts.get(cur)?.parent;
     }
     return out;
@@ -150,20 +172,23 @@ export class BookState {
     return root === null || this.ancestry(id).includes(root);
   }
 
-  /** Returns the ids of every account within `root` (all when null), parents before children. */
+  /** Returns the ids of every account within `root` (all when null), parents before children (no recursion). */
   subtree(root: string | null): string[] {
+    const index = this.childIndex();
     const starts = root === null ? this.roots() : this.accounts.has(root) ? [root] : [];
     const out: string[] = [];
-    const visit = (id: string): void => {
+    const stack = [...starts].reverse();
+    while (stack.length > 0) {
+      const id = stack.pop()!;
       out.push(id);
-      for (const c of this.children(id)) visit(c);
-    };
-    starts.forEach(visit);
+      const children = index.get(id) ?? [];
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+    }
     return out;
   }
 
   /** Returns the accounts with no parent. */
   roots(): string[] {
-    return [...this.accounts.values()].filter((a) => (a.parent ?? null) === null).map((a) => a.id);
+    return [...(this.childIndex().get(null) ?? [])];
   }
 }
