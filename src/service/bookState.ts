@@ -65,18 +65,24 @@ export class BookState {
     return l;
   }
 
-  /** Returns the book (zod output form) of the state, with ledgers overridden and extra instruments added. */
+  /**
+   * Returns the book (zod output form) of the state, with ledgers overridden and extra instruments added; with
+   * `only`, of that account alone.
+   */
   toBook(
     overrides: ReadonlyMap<string, AccountLedger> = new Map(),
     market: Market = this.market,
     extraInstruments: readonly string[] = [],
+    only?: string,
   ): Book {
     const held = new Set<string>(extraInstruments);
-    const accounts = [...this.accounts.values()].map((def) => {
+    const definitions = only === undefined ? [...this.accounts.values()] : [this.accounts.get(only)!];
+    const accounts = definitions.map((def) => {
       const l = overrides.get(def.id) ?? this.ledgers.get(def.id) ?? emptyLedger();
       for (const id of l.positions.keys()) held.add(id);
       return {
         ...def,
+        ...(only === undefined ? {} : { parent: null }),
         balances: [...l.balances].map(([asset, amount]) => ({ asset, amount: Number(amount) })),
         positions: [...l.positions].map(([instrument, p]) => ({
           instrument,
@@ -91,6 +97,11 @@ export class BookState {
       return i === undefined ? [] : [i];
     });
     return { ...this.settings, instruments, accounts, market };
+  }
+
+  /** Returns a book of one known account alone (as a root), with its ledger overridden: to check an event. */
+  accountBook(accountId: string, ledger: AccountLedger): Book {
+    return this.toBook(new Map([[accountId, ledger]]), this.market, [], accountId);
   }
 
   /** Returns the resolved book of the current state (cached by version); throws InputError if inconsistent. */

@@ -51,10 +51,9 @@ const MAX_BATCH = 500;
 export function checkEvent(state: BookState, accountId: string, event: AccountEvent): void {
   const ledger = state.ledgerCopy(accountId);
   applyEvent(ledger, event, (id) => state.instruments.get(id));
-  const book = state.toBook(new Map([[accountId, ledger]]));
-  const alone = book.accounts.filter((a) => a.id === accountId).map((a) => ({ ...a, parent: null }));
   try {
-    resolveBook({ ...book, accounts: alone });
+    // The account alone: checking an event costs the account, not the book.
+    resolveBook(state.accountBook(accountId, ledger));
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     // The one-account book names fields of accounts[0]: report them as fields of the event.
