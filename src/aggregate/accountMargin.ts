@@ -90,6 +90,7 @@ export function accountMargin(
   account: ResolvedAccount,
   ctx: RiskContext,
   policy: OffsetPolicy,
+  options: { contributions?: boolean } = {},
 ): AccountMargin {
   const exposure = accountExposure(account, ctx.view);
   const model = modelFor(account);
@@ -98,7 +99,13 @@ export function accountMargin(
   const ownResult =
     summary === undefined
       ? model(exposure, ctx, account.parameters)
-      : gridMarginOfSummary(summary, ctx, account.parameters, exposure);
+      : gridMarginOfSummary(
+          summary,
+          ctx,
+          account.parameters,
+          // Contributions only explain: a trial of a search or a what-if has no use for them.
+          options.contributions === false ? undefined : exposure,
+        );
   const collateral = collateralLines(
     exposure,
     ctx.view,

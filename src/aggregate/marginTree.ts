@@ -267,7 +267,7 @@ export class MarginTree {
     };
     for (const account of changed) {
       const old = this.node(account.id);
-      const next = accountMargin(account, ctx, this.policy);
+      const next = accountMargin(account, ctx, this.policy, { contributions: options.commit === true });
       pend(account.id).own = next;
       if (!isNettable(old.key)) continue;
       // Members' summaries move every ancestor group that nets them, each under its own parameters.
