@@ -207,7 +207,7 @@ export class MarginTree {
   /** Returns the members' summed summary under the node's parameters. */
   private sumMembers(node: NodeState, members: readonly (GroupState | string)[]): GridSummary {
     const parameters = node.account.parameters;
-    const sum = emptyGridSummary();
+    const sum: GridSummary = { ...emptyGridSummary(), held: true };
     const state = (id: string): AccountMargin => (id === node.id ? node : this.node(id));
     for (const m of members) {
       if (typeof m === 'string') {
@@ -270,19 +270,28 @@ export class MarginTree {
       const next = accountMargin(account, ctx, this.policy, { contributions: options.commit === true });
       pend(account.id).own = next;
       if (!isNettable(old.key)) continue;
-      // Members' summaries move every ancestor group that nets them, each under its own parameters.
-      for (let id: string | null = account.id; id !== null; id = this.parentOf(id)) {
-        const group = this.node(id).groups.get(old.key);
-        if (group?.summary === undefined) {
-          if (id === options.stopAt) break;
-          continue;
+      // Members' summaries move every ancestor group that nets them, each under its own parameters: the
+      // account's change (new - old) is formed once per parameter set, then added at each such ancestor.
+      const changes = new Map<string, GridSummary>();
+      const changeUnder = (parameters: ResolvedAccount['parameters']): GridSummary => {
+        const key = summaryKey(parameters);
+        let change = changes.get(key);
+        if (change === undefined) {
+          change = emptyGridSummary();
+          addGridSummary(change, memberSummary(next, ctx, parameters), 1);
+          addGridSummary(change, memberSummary(old, this.ctx, parameters), -1);
+          changes.set(key, change);
         }
-        const parameters = this.node(id).account.parameters;
-        const p = pend(id);
-        const delta = p.summaries.get(old.key) ?? emptyGridSummary();
-        addGridSummary(delta, memberSummary(next, ctx, parameters), 1);
-        addGridSummary(delta, memberSummary(old, this.ctx, parameters), -1);
-        p.summaries.set(old.key, delta);
+        return change;
+      };
+      for (let id: string | null = account.id; id !== null; id = this.parentOf(id)) {
+        const node = this.node(id);
+        if (node.groups.get(old.key)?.summary !== undefined) {
+          const p = pend(id);
+          const delta = p.summaries.get(old.key) ?? emptyGridSummary();
+          addGridSummary(delta, changeUnder(node.account.parameters), 1);
+          p.summaries.set(old.key, delta);
+        }
         if (id === options.stopAt) break;
       }
     }
@@ -377,6 +386,7 @@ function cloneSummary(s: GridSummary): GridSummary {
     tallies: new Map([...s.tallies].map(([u, t]) => [u, { ...t }])),
     assets: new Map(s.assets),
     cash: new Map(s.cash),
+    held: true,
   };
 }
 

@@ -17,6 +17,8 @@ export interface GridSummary {
   assets: Map<string, number>;
   /** Signed cash amounts (balances and spot, no accrued P&L): loans are charged on their negative part. */
   cash: Map<string, number>;
+  /** Set on a held sum (not a difference of two summaries): a count back at 0 then clears its float tallies. */
+  held?: boolean;
 }
 
 /** Counts and sums per underlying that the add-ons need; each is a sum over positions, so it adds too. */
@@ -116,8 +118,9 @@ export function addGridSummary(target: GridSummary, part: GridSummary, sign: 1 |
     t.notLongOption += sign * p.notLongOption;
     t.shortOptionNotional += sign * p.shortOptionNotional;
     t.longPremium += sign * p.longPremium;
-    if (t.positions === 0) {
-      // Nothing is held on the underlying any more: sums of floats are reset, not left as rounding residue.
+    // A held sum whose underlying holds nothing any more is reset, not left as rounding residue. A difference
+    // of two summaries (positions 0: the count did not change) keeps its float tallies: they are the change.
+    if (t.positions === 0 && target.held === true) {
       t.shortOptionNotional = 0;
       t.longPremium = 0;
     }
@@ -220,31 +223,6 @@ function contributionsOf(
  */
 export const gridModel: MarginModel = (exposure, ctx, parameters): MarginResult =>
   gridMarginOfSummary(gridSummary(exposure, ctx, parameters), ctx, parameters, exposure);
-
-/**
- * Returns the grid margin of an exposure whose net scenario vectors per underlying are already known (e.g. a
- * what-if's `vector + q x riskArray`): the same rules as gridModel, with no revaluation. An underlying the
- * exposure holds but `vectors` lacks counts as a zero vector.
- */
-export function gridModelFromVectors(
-  vectors: ReadonlyMap<string, Float64Array>,
-  exposure: Exposure,
-  ctx: RiskContext,
-  parameters: ModelParameters,
-): MarginResult {
-  const summary = emptyGridSummary();
-  for (const p of exposure.positions) {
-    const t = tallyOf(summary, p.instrument.underlying);
-    t.positions += 1;
-    if (isLongOption(p)) t.longPremium += p.quantity * unitValue(p.instrument, ctx.view);
-    else t.notLongOption += 1;
-    t.shortOptionNotional += shortOptionNotional(p, ctx.view.price(p.instrument.underlying));
-  }
-  for (const [asset, amount] of exposure.assets) summary.assets.set(asset, amount);
-  for (const [asset, amount] of exposure.cash) summary.cash.set(asset, amount);
-  for (const [u, v] of vectors) summary.vectors.set(u, v);
-  return gridMarginOfSummary(summary, ctx, parameters, exposure);
-}
 
 /**
  * Returns the grid margin of a summary (one account's, or a group's summed): the one place the grid's rules are

@@ -22,7 +22,6 @@ export { borrowedAmount, loanComponents } from './loans.js';
 export { shortOptionRequirement } from './shortOption.js';
 export {
   gridModel,
-  gridModelFromVectors,
   gridMarginOfSummary,
   gridSummary,
   gridPartsMargin,

@@ -92,11 +92,6 @@ export function exposureRisks(
   return out;
 }
 
-/** Returns delta, gamma and vega of an exposure to one underlying, from the units' greeks. */
-export function exposureRisk(exposure: Exposure, underlying: string, units: UnitGreeks): UnderlyingRisk {
-  return exposureRisks(exposure, [underlying], units).get(underlying)!;
-}
-
 /** Returns delta, gamma and vega per underlying of a portfolio, in the reporting currency. */
 export function underlyingRisk(
   exposures: readonly Exposure[],
@@ -106,7 +101,7 @@ export function underlyingRisk(
 ): UnderlyingRisk {
   const out = { underlying, delta: 0, gamma: 0, vega: 0 };
   for (const e of exposures) {
-    const r = exposureRisk(e, underlying, units);
+    const r = exposureRisks(e, [underlying], units).get(underlying)!;
     out.delta += r.delta;
     out.gamma += r.gamma;
     out.vega += r.vega;

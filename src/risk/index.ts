@@ -9,7 +9,6 @@ export {
 } from './liquidation.js';
 export {
   exposedUnderlyings,
-  exposureRisk,
   exposureRisks,
   underlyingRisk,
   UnitGreeks,

@@ -11,7 +11,7 @@ import { MarginTree, type NodeState } from '../../src/aggregate/index.js';
 import { TreeReporter } from '../../src/report/index.js';
 import { tradedAccount, replaceAccounts } from '../../src/risk/whatifBook.js';
 import { changedRiskContext, createMarketView, createRiskContext } from '../../src/scenarios/index.js';
-import { firstDifference } from '../support/books.js';
+import { AS_OF, bookInput, btcOption, firstDifference, resolve } from '../support/books.js';
 
 const EXAMPLE = loadBook(readFileSync('examples/fund.book.yaml', 'utf8'));
 const POLICIES: OffsetPolicy[] = ['all', 'venue', 'account', 'none'];
@@ -90,6 +90,49 @@ describe('the held margin tree equals a fresh build', () => {
       ),
       { numRuns: 30 },
     );
+  });
+
+  it('a change that keeps the count of positions still moves the short option minimum of a netted group', () => {
+    // Two grid accounts short a far out-of-the-money call under one fund (policy all): the scan risk is near 0,
+    // so the group's MM is the short option minimum, 1% x gross short notional (docs/methodology.md). Selling
+    // more of the same call keeps each account's position count and must still raise the group's minimum.
+    const call = btcOption('C200K', 200_000, 'call');
+    const book = resolve(
+      bookInput({
+        instruments: [call],
+        offset: 'all',
+        market: {
+          asOf: AS_OF,
+          prices: { BTC: 40_000, USDC: 1 },
+          instruments: { C200K: { iv: 0.5 } },
+        },
+        accounts: [
+          { id: 'fund' },
+          {
+            id: 'a',
+            parent: 'fund',
+            model: 'grid',
+            balances: [{ asset: 'USDC', amount: 1e6 }],
+            positions: [{ instrument: 'C200K', quantity: -10 }],
+          },
+          {
+            id: 'b',
+            parent: 'fund',
+            model: 'grid',
+            balances: [{ asset: 'USDC', amount: 1e6 }],
+            positions: [{ instrument: 'C200K', quantity: -5 }],
+          },
+        ],
+      }),
+    );
+    const tree = fresh(book, 'all');
+    const a = tree.account('a');
+    const traded = { ...a, positions: a.positions.map((p) => ({ ...p, quantity: -30 })) };
+    tree.apply([traded], { commit: true });
+    const expected = fresh(replaceAccounts(book, [traded]), 'all');
+    // Gross short notional 35 x 40,000 x 1% = 14,000 of MM at the fund (the scan of a 200K call is ~0).
+    assert.ok(Math.abs(expected.node('fund').mm - 14_000) < 1, `fresh ${expected.node('fund').mm}`);
+    assert.equal(firstDifference(figures(tree.node('fund')), figures(expected.node('fund'))), undefined);
   });
 
   it('a change of one account recomputes only it and its ancestors', () => {
