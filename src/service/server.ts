@@ -89,10 +89,20 @@ async function registerPlugins(app: FastifyInstance, ctx: ServiceContext): Promi
   });
 }
 
+/** Returns whether a route pattern is part of the authenticated API. */
+const isApiRoute = (url: string | undefined): boolean => url?.startsWith('/v1/') === true;
+
 function addHooks(app: FastifyInstance, ctx: ServiceContext): void {
   app.decorateRequest('principal', null);
+  // Every API route states the scope it needs; a route without one would be served to any key.
+  app.addHook('onRoute', (route) => {
+    if (isApiRoute(route.url) && route.config?.scope === undefined)
+      throw new Error(`route ${route.method.toString()} ${route.url} declares no scope`);
+  });
+  // Authentication is decided on the route the request was matched to, not on its raw URL: the router
+  // percent-decodes the path first, so `/%761/market` is `/v1/market` and needs a key as much.
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/v1/')) return;
+    if (!isApiRoute(request.routeOptions.url)) return;
     const key = requestKey(request);
     const principal = key === undefined ? undefined : await ctx.keys.authenticate(key);
     if (principal === undefined) {
