@@ -1,0 +1,49 @@
+// The ranges of src/core/bounds.ts: edges accepted, one step beyond refused with the field path, NaN and
+// infinities refused. Limits are the module's own constants (their reasons are in docs/book.md).
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { decimal } from '../../src/core/numbers.js';
+import {
+  BOUNDS,
+  boundIssue,
+  bounded,
+  requireBound,
+  withinBound,
+  type BoundKind,
+} from '../../src/core/bounds.js';
+import { InputError } from '../../src/core/errors.js';
+
+describe('bounds', () => {
+  it('accepts the edges of every closed range and refuses just beyond them', () => {
+    for (const [kind, b] of Object.entries(BOUNDS) as [BoundKind, (typeof BOUNDS)[BoundKind]][]) {
+      const exMin = 'exclusiveMin' in b && b.exclusiveMin;
+      const exMax = 'exclusiveMax' in b && b.exclusiveMax;
+      assert.equal(withinBound(kind, b.min), !exMin, `${kind} min`);
+      assert.equal(withinBound(kind, b.max), !exMax, `${kind} max`);
+      assert.equal(withinBound(kind, b.max * (1 + 1e-9) + 1e-300), false, `${kind} above max`);
+      for (const v of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])
+        assert.equal(withinBound(kind, v), false, `${kind} ${v}`);
+    }
+  });
+
+  it('names the path and the range; requireBound throws InputError', () => {
+    // The issue's repro: a quantity of 1e308 (issue 14, item 7).
+    const issue = boundIssue('quantity', 1e308, 'accounts[0].positions[0].quantity');
+    assert.equal(issue?.path, 'accounts[0].positions[0].quantity');
+    assert.match(issue?.message ?? '', /must be >= -1e15 and <= 1e15, got 1e308/);
+    assert.equal(boundIssue('price', 1, 'x'), undefined);
+    assert.throws(
+      () => requireBound('price', 1e-320, 'market.prices.BTC'),
+      (e: unknown) => e instanceof InputError && e.issues[0]?.path === 'market.prices.BTC',
+    );
+    assert.equal(requireBound('price', 65_000, 'p'), 65_000);
+  });
+
+  it('bounded() refuses at the field and states the range in the JSON Schema keywords', () => {
+    const price = bounded(decimal, 'price');
+    const r = price.safeParse('1e13');
+    assert.equal(r.success, false);
+    assert.equal(price.safeParse('65000').data, 65_000);
+    assert.deepEqual(price.meta(), { minimum: 1e-12, maximum: 1e12 });
+  });
+});
