@@ -24,6 +24,7 @@ import {
   type BracketRulebookParameters,
 } from './binanceParameters.js';
 import type { TierBracket } from './ccxtTiers.js';
+import { bybitFeeToClose } from './bybitFees.js';
 
 /** What distinguishes one bracket rulebook from another. */
 export interface BracketRulebookSpec {
@@ -40,6 +41,8 @@ export interface BracketRulebookSpec {
   defaults: ReadonlyMap<string, readonly TierBracket[]>;
   /** Leverage of positions that name none; undefined: the tier's own IM rate (its maximum leverage). */
   defaultLeverage: number | undefined;
+  /** Whether the venue's formulas count the fee to close (`parameters.rulebook.closingFeeRate`): Bybit. */
+  closingFee?: boolean;
 }
 
 /** Returns a problem with a position the rulebook cannot margin, or undefined. */
@@ -105,14 +108,52 @@ export function bracketPositionComponent(
   };
 }
 
-/** Returns the margin model of a bracket rulebook: its positions one by one, plus loans. */
+/**
+ * Returns the fee to close a position as an IM and MM component (reporting currency), at the bankruptcy price of
+ * the leverage the position component used (Bybit's estimated fee to close, bybitFees.ts).
+ */
+function closingFeeComponent(
+  spec: BracketRulebookSpec,
+  p: ResolvedPosition,
+  position: MarginComponent,
+  feeRate: number,
+  view: MarketView,
+): MarginComponent {
+  const i = p.instrument;
+  const side = p.quantity > 0 ? 1 : -1;
+  const size = Math.abs(p.quantity) * i.contractSize;
+  const entryPrice = p.entryPrice ?? view.deltaOneMark(i);
+  const leverage = Number(position.detail?.leverage);
+  const fee = bybitFeeToClose({ settlement: i.settlement, side, size, entryPrice, leverage, feeRate });
+  const toReporting = view.price(i.settlement === 'inverse' ? i.underlying : i.quote);
+  return {
+    kind: 'position',
+    label: `${side > 0 ? 'long' : 'short'} ${i.id}: ${spec.venue} estimated fee to close (taker ${feeRate})`,
+    underlying: i.underlying,
+    instrument: i.id,
+    im: fee * toReporting,
+    mm: fee * toReporting,
+    detail: {
+      rule: 'fee to close = size × entry × (1 ∓ 1 / leverage) × taker fee (inverse: PV × (1 ± 1 / leverage) × fee)',
+      feeToClose: fee,
+      feeCurrency: i.settlement === 'inverse' ? i.underlying : i.quote,
+      takerFeeRate: feeRate,
+      leverage,
+    },
+  };
+}
+
+/** Returns the margin model of a bracket rulebook: its positions one by one (with the fee to close where the venue
+ * counts it), plus loans. */
 export function bracketRulebookMargin(spec: BracketRulebookSpec): MarginModel {
   return (exposure: Exposure, ctx: RiskContext, parameters: ModelParameters) => {
     const path = rulebookPath(undefined);
     const rb = parseRulebookParameters(parameters, path);
-    const components = exposure.positions.map((p) =>
-      bracketPositionComponent(spec, p, ctx.view, rb, parameters, path),
-    );
+    const feeRate = spec.closingFee === true ? rb.closingFeeRate : undefined;
+    const components = exposure.positions.flatMap((p) => {
+      const c = bracketPositionComponent(spec, p, ctx.view, rb, parameters, path);
+      return feeRate === undefined ? [c] : [c, closingFeeComponent(spec, p, c, feeRate, ctx.view)];
+    });
     components.push(...loanComponents(exposure, ctx.view, parameters));
     return sumComponents(spec.id, components);
   };
@@ -126,6 +167,11 @@ export function validateBracketAccount(spec: BracketRulebookSpec, account: Resol
   const path = rulebookPath(account.id);
   const rb = parseRulebookParameters(account.parameters, path);
   const issues: InputIssue[] = [];
+  if (rb.closingFeeRate !== undefined && spec.closingFee !== true)
+    issues.push({
+      path: `${path}.closingFeeRate`,
+      message: `${spec.id} takes no closingFeeRate: ${spec.venue}'s published formulas count no fee to close`,
+    });
   account.positions.forEach((p) => {
     const problem = positionProblem(spec, p);
     if (problem !== undefined) {

@@ -39,6 +39,8 @@ export const bracketRulebookParametersSchema = z.strictObject({
   symbols: z.record(z.string(), z.string()).optional(),
   /** Beta per underlying: cross liquidation moves every underlying v by beta_v / beta_u of u's move. */
   beta: z.record(z.string(), positiveDecimal).optional(),
+  /** Taker fee rate of closing, where the venue's formulas count it (Bybit); refused by the others. */
+  closingFeeRate: fraction.optional(),
 });
 
 export type BracketRulebookParameters = z.output<typeof bracketRulebookParametersSchema>;

@@ -14,6 +14,8 @@ const SOURCES = [
   'https://help.bybit.com/hc/en-us/articles/900000181046',
   'https://www.bybit.com/en/help-center/article/Risk-Limit-Inverse-Contract',
   'https://www.bybit.com/en/announcement-info/margin-parameters',
+  'https://www.bybit.com/en/help-center/article/Initial-Margin-Calculation-USDC-Contract',
+  'https://help.bybit.com/hc/en-us/articles/360039261334',
 ];
 
 const LINEAR: BracketRulebookSpec = {
@@ -25,6 +27,8 @@ const LINEAR: BracketRulebookSpec = {
   defaults: new Map(),
   // No leverage chosen: the tier's initial margin rate (its maximum leverage).
   defaultLeverage: undefined,
+  // parameters.rulebook.closingFeeRate adds Bybit's estimated fee to close to IM and MM (bybitFees.ts).
+  closingFee: true,
 };
 
 const INVERSE: BracketRulebookSpec = { ...LINEAR, id: 'bybit-inverse@2024-09', settlement: 'inverse' };

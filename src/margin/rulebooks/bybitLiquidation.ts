@@ -17,6 +17,7 @@ import {
   type LiquidationLeg,
 } from './binanceLiquidation.js';
 import { chosenLeverage, parseRulebookParameters, rulebookPath } from './binanceParameters.js';
+import { bybitFeeToClose, bybitInverseCross } from './bybitFees.js';
 
 /** Inputs of Bybit's isolated formulas. */
 export interface BybitIsolatedInputs {
@@ -103,6 +104,70 @@ function isolatedEntry(
 }
 
 const CROSS_RULE = 'Bybit cross: equity = maintenance margin (account MM rate 100%)';
+const CROSS_FEE_RULE =
+  'Bybit cross: equity = maintenance margin + estimated fees to close (account MM rate 100%)';
+const INVERSE_FEE_RULE =
+  'Bybit inverse cross: Q × (1/EP − 1/LP) = −(AB − OM − Q/EP × MMR − Q × fee / BP), MM at entry value';
+
+/** Returns the fees to close of legs (cushion units: reporting currency for linear, coin for inverse). */
+function feesOf(
+  legs: readonly LiquidationLeg[],
+  spec: BracketRulebookSpec,
+  leverageOf: (l: LiquidationLeg) => number,
+  feeRate: number,
+): number {
+  let total = 0;
+  for (const leg of legs) {
+    const side = leg.quantity > 0 ? 1 : -1;
+    const size = Math.abs(leg.quantity) * leg.contractSize;
+    const input = {
+      settlement: spec.settlement,
+      side,
+      size,
+      entryPrice: leg.entryPrice,
+      leverage: leverageOf(leg),
+      feeRate,
+    } as const;
+    total += bybitFeeToClose(input) * (spec.settlement === 'inverse' ? 1 : leg.quotePrice);
+  }
+  return total;
+}
+
+/** Returns Bybit's published inverse cross prices of the one position a coin wallet holds, fee to close counted. */
+function inverseCrossWithFee(leg: LiquidationLeg, walletBalance: number, feeRate: number): VenueLiquidation {
+  const quantity = Math.abs(leg.quantity) * leg.contractSize;
+  const tier = bracketMargin(leg.brackets, quantity / leg.entryPrice, undefined);
+  const x = {
+    side: leg.quantity > 0 ? (1 as const) : (-1 as const),
+    quantity,
+    entryPrice: leg.entryPrice,
+    balance: walletBalance,
+    orderMargin: 0,
+    mmRate: tier.mmRate,
+    mmDeduction: tier.maintenanceAmount,
+    feeRate,
+  };
+  const prices = bybitInverseCross(x);
+  return {
+    underlying: leg.instrument.underlying,
+    instrument: leg.instrument.id,
+    mode: 'cross',
+    price: prices.liquidation,
+    bankruptcyPrice: prices.bankruptcy,
+    method: 'closed-form',
+    detail: {
+      rule: INVERSE_FEE_RULE,
+      direction: x.side > 0 ? 'down' : 'up',
+      accountBalance: walletBalance,
+      tier: tier.bracket + 1,
+      mmRate: tier.mmRate,
+      mmDeduction: tier.maintenanceAmount,
+      maintenanceMargin: prices.maintenanceMargin,
+      takerFeeRate: feeRate,
+      closingFee: prices.closingFee,
+    },
+  };
+}
 
 /** Returns Bybit's liquidation prices of an account: isolated positions by the published formulas, then cross. */
 export function bybitLiquidation(
@@ -117,12 +182,30 @@ export function bybitLiquidation(
     isolatedEntry(spec, leg, chosenLeverage(leg.position, rb, account.parameters, spec.defaultLeverage)),
   );
   const cross = legs.filter((l) => l.position.isolatedMargin === undefined);
+  const feeRate = rb.closingFeeRate;
+  const leverageOf = (l: LiquidationLeg): number => {
+    const lev = chosenLeverage(l.position, rb, account.parameters, spec.defaultLeverage);
+    const size = Math.abs(l.quantity) * l.contractSize;
+    const notional = spec.settlement === 'inverse' ? size / l.mark : size * l.mark;
+    const tier = bracketMargin(l.brackets, notional, lev);
+    return 1 / tierImRate(l.brackets, tier.bracket, lev);
+  };
   for (const u of [...new Set(cross.map((l) => l.instrument.underlying))].sort()) {
     const built =
       spec.settlement === 'inverse'
         ? inverseCrossCushion(u, legs, account)
         : linearCrossCushion(u, legs, account, view, rb);
-    out.push(...entriesOf(built, u, 'cross', view, CROSS_RULE));
+    const only = built.moved.length === 1 && built.others.length === 0 ? built.moved[0] : undefined;
+    if (feeRate === undefined) out.push(...entriesOf(built, u, 'cross', view, CROSS_RULE));
+    else if (spec.settlement === 'inverse' && only !== undefined)
+      out.push(inverseCrossWithFee(only, built.walletBalance, feeRate));
+    else {
+      // Several positions: Bybit publishes no closed form; the fees to close (constant in the price) join the
+      // requirement, as the margin model counts them.
+      const fees = feesOf([...built.moved, ...built.others], spec, leverageOf, feeRate);
+      const cushion = { ...built.cushion, constant: built.cushion.constant - fees };
+      out.push(...entriesOf({ ...built, cushion }, u, 'cross', view, CROSS_FEE_RULE));
+    }
   }
   return out;
 }
