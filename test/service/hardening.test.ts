@@ -50,3 +50,54 @@ describe('authentication is decided on the routed path', () => {
     }
   });
 });
+
+describe('a subtree admin learns nothing about ids outside its subtree', () => {
+  // Issue 14 item 4: creating an id used outside the key's subtree answered 409, a free one 201.
+  const deskAdmin = async (): Promise<ReturnType<typeof caller>> => {
+    const r = await fx.call('POST', '/v1/keys', {
+      name: 'desk admin',
+      scopes: ['admin'],
+      root: 'desk-delta',
+    });
+    assert.equal(r.status, 201);
+    return caller(fx.service, r.body.key as string);
+  };
+
+  it('gets the same answer for a used and a free id outside its namespace', async () => {
+    const desk = await deskAdmin();
+    // `fund` and `deribit-pm` exist outside desk-delta; the other two exist nowhere.
+    const answers = [];
+    for (const id of ['fund', 'deribit-pm', 'never-used-1', 'desk-deltax']) {
+      const r = await desk('POST', '/v1/accounts', { id, parent: 'desk-delta' });
+      answers.push(`${r.status} ${r.response.body.replace(id, '<id>')}`);
+    }
+    assert.equal(new Set(answers).size, 1, answers.join('\n'));
+    assert.match(answers[0]!, /^403 /);
+    assert.equal(fx.service.ctx.state.accounts.has('never-used-1'), false);
+  });
+
+  it('creates ids under its root followed by a slash, and may learn only of those', async () => {
+    const desk = await deskAdmin();
+    const first = await desk('POST', '/v1/accounts', { id: 'desk-delta/hedge', parent: 'desk-delta' });
+    assert.equal(first.status, 201);
+    const nested = await desk('POST', '/v1/accounts', {
+      id: 'desk-delta/hedge/btc',
+      parent: 'desk-delta/hedge',
+    });
+    assert.equal(nested.status, 201);
+    const again = await desk('POST', '/v1/accounts', { id: 'desk-delta/hedge', parent: 'binance-um' });
+    assert.equal(again.status, 409);
+  });
+
+  it('holds for every key: an id under R/ is created only within R, and never above ids under it', async () => {
+    // A whole-tree admin cannot place desk-delta/... outside desk-delta, so a desk key's 409 is about its own.
+    const outside = await fx.call('POST', '/v1/accounts', { id: 'desk-delta/elsewhere', parent: 'fund' });
+    assert.equal(outside.status, 400);
+    assert.equal((outside.body.issues as { path: string }[])[0]!.path, 'body.parent');
+    assert.equal((await fx.call('POST', '/v1/accounts', { id: 'ops/a', parent: 'fund' })).status, 201);
+    // `ops` would be created with `ops/a` already outside its (empty) subtree.
+    const above = await fx.call('POST', '/v1/accounts', { id: 'ops', parent: 'desk-options' });
+    assert.equal(above.status, 400);
+    assert.equal((above.body.issues as { path: string }[])[0]!.path, 'body.id');
+  });
+});

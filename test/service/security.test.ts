@@ -155,7 +155,7 @@ describe('a key limited to desk-delta', () => {
     assert.equal((await desk('GET', '/v1/nodes/okx-cross/liquidation')).status, 200);
     assert.equal((await desk('GET', '/v1/nodes/okx-cross/history')).status, 200);
     assert.equal(
-      (await desk('POST', '/v1/accounts', { id: 'desk-delta-sub', parent: 'desk-delta' })).status,
+      (await desk('POST', '/v1/accounts', { id: 'desk-delta/sub', parent: 'desk-delta' })).status,
       201,
     );
   });

@@ -46,16 +46,55 @@ function accountView(
 
 const newAccountSchema = accountDefinitionSchema;
 
+/** The separator of an id's namespace: `desk-delta/hedge` belongs to `desk-delta`. */
+const NAMESPACE = '/';
+
+/** Returns the ids an id is namespaced under: `a/b/c` gives `a` and `a/b`. */
+function namespacesOf(id: string): string[] {
+  const parts = id.split(NAMESPACE);
+  return parts.slice(1).map((_, i) => parts.slice(0, i + 1).join(NAMESPACE));
+}
+
+/**
+ * Checks a new account's id and parent for the caller, in an order that tells a key limited to a subtree
+ * nothing about ids outside it: the parent (404 unless within the subtree), then the id's text alone (403
+ * unless it starts with the key's root and `/`), then the namespace rule every key keeps (an id under `R/` is
+ * created within R, and never above ids already under it), so that an id in a key's namespace can only be in
+ * its subtree; only then whether the id is taken (409).
+ */
+function checkNewAccount(ctx: ServiceContext, principal: Principal, def: AccountDefinition): void {
+  const parent = def.parent ?? null;
+  const { root } = principal;
+  if (root !== null && (parent === null || !ctx.state.isWithin(root, parent)))
+    throw new HttpError(404, 'parent not found');
+  if (parent !== null && !ctx.state.accounts.has(parent)) throw new HttpError(404, 'parent not found');
+  if (root !== null && !def.id.startsWith(`${root}${NAMESPACE}`))
+    throw new HttpError(403, `a key limited to a subtree creates ids that start with its root and "/"`, {
+      hint: `e.g. "${root}${NAMESPACE}new-account"`,
+    });
+  const owner = namespacesOf(def.id).find(
+    (ns) => ctx.state.accounts.has(ns) && (parent === null || !ctx.state.isWithin(ns, parent)),
+  );
+  if (owner !== undefined)
+    throw new InputError([
+      { path: 'body.parent', message: `an id under "${owner}/" is created within ${owner}'s subtree` },
+    ]);
+  const under = `${def.id}${NAMESPACE}`;
+  const below = [...ctx.state.accounts.keys()].find((id) => id.startsWith(under));
+  if (below !== undefined && !ctx.state.accounts.has(def.id))
+    throw new InputError([
+      { path: 'body.id', message: `"${below}" exists outside the new account's subtree: choose another id` },
+    ]);
+  if (ctx.state.accounts.has(def.id)) throw new HttpError(409, 'account already exists');
+}
+
 async function createAccount(
   ctx: ServiceContext,
   principal: Principal,
   def: AccountDefinition,
 ): Promise<void> {
   const parent = def.parent ?? null;
-  if (principal.root !== null && (parent === null || !ctx.state.isWithin(principal.root, parent)))
-    throw new HttpError(404, 'parent not found');
-  if (parent !== null && !ctx.state.accounts.has(parent)) throw new HttpError(404, 'parent not found');
-  if (ctx.state.accounts.has(def.id)) throw new HttpError(409, 'account already exists');
+  checkNewAccount(ctx, principal, def);
   const book = ctx.state.toBook();
   const candidate = { ...book, accounts: [...book.accounts, { ...def, balances: [], positions: [] }] };
   try {
