@@ -429,8 +429,25 @@ export const liveMessageSchema = z.discriminatedUnion('type', [
     at: z.number(),
     node: nodeMarginSchema.extend({ id: z.string() }),
   }),
+  z.object({
+    type: z.literal('margins'),
+    version: z.number().int(),
+    at: z.number(),
+    /** The changed nodes of a subscribed subtree (a recompute may need several messages). */
+    nodes: z.array(nodeMarginSchema.extend({ id: z.string() })),
+    /** Earlier updates were dropped (the socket was backed up): load GET /v1/margin again. */
+    missed: z.boolean().optional(),
+  }),
   z.object({ type: z.literal('alert'), alert: alertSchema }),
-  z.object({ type: z.literal('subscribed'), nodes: z.array(z.string()), notFound: z.array(z.string()) }),
-  z.object({ type: z.literal('pong') }),
-  z.object({ type: z.literal('error'), error: z.string() }),
+  z.object({
+    type: z.literal('subscribed'),
+    nodes: z.array(z.string()),
+    subtrees: z.array(z.string()),
+    notFound: z.array(z.string()),
+    /** The latest recompute's version: a subscriber holding older figures loads GET /v1/margin. */
+    version: z.number().int(),
+  }),
+  z.object({ type: z.literal('unsubscribed'), nodes: z.array(z.string()), subtrees: z.array(z.string()) }),
+  z.object({ type: z.literal('pong'), version: z.number().int() }),
+  z.object({ type: z.literal('error'), error: z.string(), hint: z.string().optional() }),
 ]);

@@ -150,6 +150,8 @@ export async function createService(config: ServiceConfig, options: ServiceOptio
   const app = await buildServer(ctx);
   const close = async (): Promise<void> => {
     ctx.ready = false;
+    // Sockets are told the server is going away (1001) before the WebSocket plugin drops what is left.
+    ctx.hub.closeAll();
     await app.close();
     await ctx.events.idle();
     await ctx.recomputer.idle();

@@ -13,6 +13,7 @@ import {
   api,
   browserSkipReason,
   launchBrowser,
+  openPanel,
   RESULTS,
   shownNumber,
   startDashboardService,
@@ -68,10 +69,7 @@ function sameFigure(shown: string | null, expected: number, what: string, scale 
   assert.ok(Math.abs(n - expected * scale) <= CENT, `${what}: page shows ${shown}, API says ${expected}`);
 }
 
-async function openTab(group: string, tab: string): Promise<void> {
-  await page.click(`#${group}-tab-${tab}`);
-  await page.waitForSelector(`#${group}-panel-${tab}`);
-}
+const openTab = (group: string, tab: string): Promise<void> => openPanel(page, group, tab);
 
 before(async () => {
   if (skip !== undefined) return;
@@ -90,7 +88,7 @@ it('loads, asks for the key, signs in, and shows the tree with no console error'
   await page.fill('#api-key', ADMIN_KEY);
   await page.click('button[type="submit"]');
   await page.waitForSelector('[role="treeitem"][data-node="fund"] [data-field="equity"]');
-  await page.waitForSelector('[data-testid="live"]:has-text("live")', { timeout: 5000 });
+  await page.waitForSelector('[data-testid="live"][data-state="live"]', { timeout: 5000 });
   await page.waitForSelector('[data-testid="heatmap-BTC"] canvas');
   const stored = await page.evaluate(() => sessionStorage.getItem('unimargin.apiKey'));
   assert.equal(stored, ADMIN_KEY, 'the key is kept in sessionStorage');
@@ -173,8 +171,8 @@ it(
 it('previews a what-if trade with the incremental IM the API computes', { skip }, async () => {
   await openTab('analysis', 'whatif');
   const form = page.locator('#analysis-panel-whatif');
-  await form.locator('select').first().selectOption('deribit-pm');
-  await form.locator('select').nth(1).selectOption('BTC-26JUN20');
+  await form.locator('input[name="account"]').fill('deribit-pm');
+  await form.locator('select').first().selectOption('BTC-26JUN20');
   await form.locator('input[name="quantity"]').fill('1000');
   const result = form.locator('[data-testid="whatif-result"]');
   await result.waitFor();

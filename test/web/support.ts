@@ -1,11 +1,12 @@
 // Browser tests of the dashboard: the service on loopback over the embedded store in a temporary data
 // directory (seeded with the example book), and Debian's Chromium driven by playwright-core. Without Chromium
 // the browser tests skip with a message, except under CI=true, where they fail.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { pino } from 'pino';
+import type { BookInput } from '../../src/core/index.js';
 import { createService, type Service } from '../../src/service/service.js';
 import { ensureWebBuild, webPaths } from '../../src/service/webBuild.js';
 import { ADMIN_KEY, testConfig } from '../service/support.js';
@@ -43,11 +44,16 @@ export interface Running {
   close(): Promise<void>;
 }
 
-/** Builds the dashboard if needed (Vite's build API), then starts the service on a temporary data directory. */
-export async function startDashboardService(): Promise<Running> {
+/**
+ * Builds the dashboard if needed (Vite's build API), then starts the service on a temporary data directory,
+ * seeded with `book` (default: the example book).
+ */
+export async function startDashboardService(book?: BookInput): Promise<Running> {
   await ensureWebBuild(pino({ level: 'silent' }), webPaths());
   const dataDir = mkdtempSync(join(tmpdir(), 'unimargin-web-'));
-  const service = await createService(testConfig({ store: { dataDir } }));
+  const seed = book === undefined ? {} : { seedPath: join(dataDir, 'book.json') };
+  if (book !== undefined) writeFileSync(join(dataDir, 'book.json'), JSON.stringify(book));
+  const service = await createService(testConfig({ store: { dataDir: join(dataDir, 'data') }, ...seed }));
   const url = await service.listen();
   return {
     service,
@@ -100,6 +106,43 @@ export function shownNumber(text: string | null): number {
   const n = Number(cleaned);
   if (cleaned === '' || !Number.isFinite(n)) throw new Error(`not a number on the page: "${text}"`);
   return n;
+}
+
+/** Signs in with the admin key and waits for the tree and a confirmed live subscription. */
+export async function signIn(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.fill('#api-key', ADMIN_KEY);
+  await page.click('button[type="submit"]');
+  await page.waitForSelector('[role="treeitem"]', { timeout: 30_000 });
+  await page.waitForSelector('[data-testid="live"][data-state="live"]', { timeout: 10_000 });
+}
+
+/** Opens a tab of a tab group (`node`, `analysis`) and waits for its panel. */
+export async function openPanel(page: Page, group: string, tab: string): Promise<void> {
+  await page.click(`#${group}-tab-${tab}`);
+  await page.waitForSelector(`#${group}-panel-${tab}`);
+}
+
+/** Posts a tick of `underlying` every `everyMs` (prices alternating around `price`) until the returned stop. */
+export function tickEvery(
+  url: string,
+  underlying: string,
+  price: number,
+  everyMs: number,
+): () => Promise<void> {
+  let running = true;
+  let k = 0;
+  const loop = (async () => {
+    while (running) {
+      const moved = price * (1 + (k++ % 2 === 0 ? 0.001 : -0.001));
+      await api(url, 'POST', '/v1/market/ticks', { ticks: [{ underlying, price: moved }] });
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+  };
 }
 
 /** Calls the service's API as the test's key holder. */

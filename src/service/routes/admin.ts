@@ -98,6 +98,7 @@ function registerKeyRoutes(app: FastifyInstance, ctx: ServiceContext): void {
       if (key === undefined || !manages(ctx, p, key.root)) throw new HttpError(404, 'not found');
       await ctx.store.revokeApiKey(key.id, ctx.now());
       ctx.keys.forget(key.id);
+      ctx.hub.revokeKey(key.id);
       return reply.code(204).send();
     },
   );

@@ -21,7 +21,8 @@ export function AnalysisTabs({ api, rows, selected, version }: Props) {
   const reference = useRequest(
     () =>
       Promise.all([api.get<{ instruments: Instrument[] }>('v1/instruments'), api.get<Market>('v1/market')]),
-    [api, version],
+    [],
+    version,
     300,
   );
   const instruments = reference.data?.[0].instruments ?? [];

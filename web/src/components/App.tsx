@@ -6,7 +6,7 @@ import { useDesk } from '../useDesk';
 import { AccountTree } from './AccountTree';
 import { AlertsFeed } from './AlertsFeed';
 import { AnalysisTabs } from './AnalysisTabs';
-import { Header } from './Header';
+import { Header, StaleWarning } from './Header';
 import { Login } from './Login';
 import { NodeDetail } from './NodeDetail';
 
@@ -35,6 +35,7 @@ function Desk({
       </a>
       <Header desk={desk} onLogout={onLogout} />
       <main id="main" class="desk">
+        {desk !== undefined && <StaleWarning live={desk.live} />}
         {error !== undefined && (
           <p role="alert" class="error">
             {error}

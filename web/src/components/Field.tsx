@@ -14,6 +14,8 @@ interface InputProps {
   min?: string;
   max?: string;
   step?: string;
+  /** The id of a datalist offering values (the input still takes any text). */
+  list?: string;
 }
 
 /** A labelled text or number input. */

@@ -63,7 +63,8 @@ function options(width: number): uPlot.Options {
 export function HistoryChart({ api, node, version }: Props) {
   const { data, error } = useRequest(
     () => api.get<{ history: HistoryRow[] }>(`v1/nodes/${encodeURIComponent(node)}/history?limit=500`),
-    [api, node, version],
+    [node],
+    version,
     300,
   );
   const box = useRef<HTMLDivElement>(null);

@@ -100,16 +100,21 @@ function LiquidationText({ points }: { points: readonly LiquidationPoint[] }) {
 }
 
 export function LiquidationLadder({ api, node, version }: Props) {
-  const { data, error } = useRequest(() => loadLadder(api, node), [api, node, version], 250);
+  const { data, error } = useRequest(() => loadLadder(api, node), [node], version, 250);
   const option = useMemo(
     () => (data === undefined ? undefined : ladderOption(data.ladder, data.liquidation)),
     [data],
   );
   if (error !== undefined) return <p role="alert">{error}</p>;
-  if (data === undefined || option === undefined) return <p class="muted">Revaluing the ladder…</p>;
+  if (data === undefined || option === undefined)
+    return (
+      <p class="muted" data-testid="loading">
+        Revaluing the ladder…
+      </p>
+    );
   const { ladder, liquidation } = data;
   return (
-    <div>
+    <div data-testid="ladder-view" data-node={node}>
       <p>
         {ladder.underlying} now at <span class="num">{money(ladder.price)}</span>. Liquidation:{' '}
         <LiquidationText points={liquidation} />.

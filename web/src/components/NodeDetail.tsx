@@ -20,18 +20,21 @@ interface Props {
 export function NodeDetail({ api, node, version, currency }: Props) {
   const { data, error } = useRequest(
     () => api.get<{ node: Detail }>(`v1/nodes/${encodeURIComponent(node)}/margin?explain=true`),
-    [api, node, version],
+    [node],
+    version,
     100,
   );
   const detail = data?.node.id === node ? data.node : undefined;
   return (
     <section class="panel node-detail" aria-labelledby="node-title">
-      <h2 id="node-title" data-testid="node-title">
+      <h2 id="node-title" data-testid="node-title" data-node={node}>
         {detail?.name ?? node} <span class="muted id">({node})</span>
       </h2>
       {error !== undefined && <p role="alert">{error}</p>}
       {detail === undefined ? (
-        <p class="muted">Loading…</p>
+        <p class="muted" data-testid="loading">
+          Loading…
+        </p>
       ) : (
         <NodeSummary node={detail} currency={currency} />
       )}

@@ -149,14 +149,15 @@ function UnderlyingGrid({ g }: { g: ScenarioGrid }) {
 export function ScenarioHeatmap({ api, node, version }: Props) {
   const { data, error } = useRequest(
     () => api.get<{ underlyings: ScenarioGrid[] }>(`v1/nodes/${encodeURIComponent(node)}/scenarios`),
-    [api, node, version],
+    [node],
+    version,
     150,
   );
   if (error !== undefined) return <p role="alert">{error}</p>;
   if (data === undefined) return <p class="muted">Loading the scenario grid…</p>;
   if (data.underlyings.length === 0) return <p class="muted">No scenario exposure under this node.</p>;
   return (
-    <div>
+    <div data-node={node}>
       {data.underlyings.map((g) => (
         <UnderlyingGrid key={g.underlying} g={g} />
       ))}

@@ -56,6 +56,19 @@ async function book(
   return api.post<{ seq: number }>(`v1/accounts/${id}/events`, event);
 }
 
+const MAX_CHOICES = 50;
+
+/** Returns up to MAX_CHOICES account ids containing the typed text (a book can hold 100,000). */
+function accountChoices(rows: readonly TreeRowInfo[], typed: string): string[] {
+  const needle = typed.trim().toLowerCase();
+  const out: string[] = [];
+  for (const r of rows) {
+    if (out.length === MAX_CHOICES) break;
+    if (r.id.toLowerCase().includes(needle) || r.name.toLowerCase().includes(needle)) out.push(r.id);
+  }
+  return out;
+}
+
 interface FieldsProps {
   trade: Trade;
   set: (t: Trade) => void;
@@ -68,13 +81,20 @@ interface FieldsProps {
 function TradeFields({ trade, set, rows, instruments, pricePlaceholder, canBook }: FieldsProps) {
   return (
     <div class="fields">
-      <SelectField label="Account" value={trade.account} onValue={(account) => set({ ...trade, account })}>
-        {rows.map((r) => (
-          <option key={r.id} value={r.id}>
-            {r.id}
-          </option>
+      <Field
+        label="Account"
+        name="account"
+        list="whatif-accounts"
+        placeholder="account id"
+        value={trade.account}
+        invalid={!rows.some((r) => r.id === trade.account)}
+        onValue={(account) => set({ ...trade, account })}
+      />
+      <datalist id="whatif-accounts">
+        {accountChoices(rows, trade.account).map((id) => (
+          <option key={id} value={id} />
         ))}
-      </SelectField>
+      </datalist>
       <SelectField
         label="Instrument"
         value={trade.instrument}
@@ -134,14 +154,16 @@ export function WhatIfPanel({ api, rows, selected, version, instruments, market 
   const chosen = instruments.find((i) => i.id === trade.instrument) ?? instruments[0];
   const quantity = validQuantity(trade.qty);
   const { account } = trade;
+  const known = rows.some((r) => r.id === account);
   const preview = useRequest(
-    chosen === undefined || quantity === undefined
+    chosen === undefined || quantity === undefined || !known
       ? undefined
       : () =>
           api.post<WhatIfAnswer>(`v1/accounts/${encodeURIComponent(account)}/what-if`, {
             trades: [{ instrument: chosen.id, quantity }],
           }),
-    [api, account, chosen?.id, quantity, version],
+    [account, chosen?.id, quantity],
+    version,
     250,
   );
   const shown = quantity === undefined ? undefined : preview.data;
