@@ -43,6 +43,8 @@ export interface BracketRulebookSpec {
   defaultLeverage: number | undefined;
   /** Whether the venue's formulas count the fee to close (`parameters.rulebook.closingFeeRate`): Bybit. */
   closingFee?: boolean;
+  /** Whether the product margins cross margin loans (`parameters.rulebook.marginLeverage`): Binance PM. */
+  marginLoans?: boolean;
 }
 
 /** Returns a problem with a position the rulebook cannot margin, or undefined. */
@@ -159,6 +161,27 @@ export function bracketRulebookMargin(spec: BracketRulebookSpec): MarginModel {
   };
 }
 
+/** Returns an issue for each `parameters.rulebook` field the product does not take. */
+export function refusedFields(
+  spec: BracketRulebookSpec,
+  rb: BracketRulebookParameters,
+  path: string,
+): InputIssue[] {
+  const issues: InputIssue[] = [];
+  if (rb.closingFeeRate !== undefined && spec.closingFee !== true)
+    issues.push({
+      path: `${path}.closingFeeRate`,
+      message: `${spec.id} takes no closingFeeRate: ${spec.venue}'s published formulas count no fee to close`,
+    });
+  for (const field of ['marginLeverage', 'marginLoans'] as const)
+    if (rb[field] !== undefined && spec.marginLoans !== true)
+      issues.push({
+        path: `${path}.${field}`,
+        message: `${spec.id} takes no ${field}: margin loans are charged by Binance Portfolio Margin's rulebook`,
+      });
+  return issues;
+}
+
 /**
  * Throws InputError naming, under `accounts.<id>`, every position the rulebook cannot margin and every problem in
  * its parameters (unknown fields, missing bracket tables, malformed ccxt tiers).
@@ -167,11 +190,7 @@ export function validateBracketAccount(spec: BracketRulebookSpec, account: Resol
   const path = rulebookPath(account.id);
   const rb = parseRulebookParameters(account.parameters, path);
   const issues: InputIssue[] = [];
-  if (rb.closingFeeRate !== undefined && spec.closingFee !== true)
-    issues.push({
-      path: `${path}.closingFeeRate`,
-      message: `${spec.id} takes no closingFeeRate: ${spec.venue}'s published formulas count no fee to close`,
-    });
+  issues.push(...refusedFields(spec, rb, path));
   account.positions.forEach((p) => {
     const problem = positionProblem(spec, p);
     if (problem !== undefined) {

@@ -41,6 +41,22 @@ export const bracketRulebookParametersSchema = z.strictObject({
   beta: z.record(z.string(), positiveDecimal).optional(),
   /** Taker fee rate of closing, where the venue's formulas count it (Bybit); refused by the others. */
   closingFeeRate: fraction.optional(),
+  /** Leverage of the cross margin account's loans (Binance Portfolio Margin: 3, 5 or 10); refused by the others. */
+  marginLeverage: positiveDecimal
+    .refine((n) => n === 3 || n === 5 || n === 10, {
+      message: "must be 3, 5 or 10 (Binance publishes the margin loan's MMR for these)",
+    })
+    .optional(),
+  /**
+   * Outstanding cross margin loans per asset (Binance Portfolio Margin), where the balance is net of them (0.1 BTC
+   * held with 0.04 borrowed is a balance of 0.06); default: the negative part of the balance. Refused by the others.
+   */
+  marginLoans: z
+    .record(
+      z.string(),
+      decimal.refine((n) => n >= 0, { message: 'must be >= 0' }),
+    )
+    .optional(),
 });
 
 export type BracketRulebookParameters = z.output<typeof bracketRulebookParametersSchema>;

@@ -2,6 +2,7 @@ import type { ResolvedBook } from '../../core/index.js';
 import { InputError, type InputIssue } from '../../core/index.js';
 import type { Rulebook } from './types.js';
 import { binanceCoinm, binanceUsdm } from './binance.js';
+import { binancePortfolioRulebook } from './binancePortfolio.js';
 import { bybitInverse, bybitLinear } from './bybit.js';
 import { derivePmrm2Rulebook } from './derive/rulebook.js';
 import { deribitFuturesRulebook } from './deribitFutures.js';
@@ -18,6 +19,7 @@ export type { Rulebook, VenueLiquidation } from './types.js';
 const ALL: readonly Rulebook[] = [
   binanceUsdm,
   binanceCoinm,
+  binancePortfolioRulebook,
   bybitLinear,
   bybitInverse,
   derivePmrm2Rulebook,
