@@ -14,7 +14,8 @@ import type { Logger } from 'pino';
 const STAMP = '.build.json';
 /** Packages bundled into the page: a new version of one is a new build. */
 const BUNDLED = ['preact', 'uplot', 'echarts', 'vite', '@preact/preset-vite'];
-const SOURCES = ['index.html', 'vite.config.ts', 'tsconfig.json', 'src', 'public'];
+// The status levels are the margin layer's own (one definition), bundled from there.
+const SOURCES = ['index.html', 'vite.config.ts', 'tsconfig.json', 'src', 'public', '../src/margin/status.ts'];
 
 /** Where the dashboard is: the Vite project, and its output. */
 export interface WebPaths {

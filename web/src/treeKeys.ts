@@ -39,24 +39,3 @@ export function treeKeyAction(
       return undefined;
   }
 }
-
-/** Returns the rows whose ancestors are all expanded. */
-export function visibleRows(rows: readonly TreeRowInfo[], collapsed: ReadonlySet<string>): TreeRowInfo[] {
-  const hidden = new Set<string>();
-  return rows.filter((r) => {
-    if (r.parent !== null && (hidden.has(r.parent) || collapsed.has(r.parent))) {
-      hidden.add(r.id);
-      return false;
-    }
-    return true;
-  });
-}
-
-/** Returns each row's position among its siblings and their count (aria-posinset, aria-setsize). */
-export function siblingPositions(rows: readonly TreeRowInfo[]): Map<string, [number, number]> {
-  const groups = new Map<string | null, string[]>();
-  for (const r of rows) groups.set(r.parent, [...(groups.get(r.parent) ?? []), r.id]);
-  const out = new Map<string, [number, number]>();
-  for (const ids of groups.values()) ids.forEach((id, i) => out.set(id, [i + 1, ids.length]));
-  return out;
-}

@@ -47,7 +47,14 @@ function Desk({
           <>
             <section class="panel tree-panel" aria-labelledby="tree-title">
               <h2 id="tree-title">Accounts</h2>
-              <AccountTree rows={desk.rows} figures={desk.figures} selected={selected} onSelect={setChosen} />
+              <AccountTree
+                rows={desk.rows}
+                figures={desk.figures}
+                revision={desk.revision}
+                currency={desk.currency}
+                selected={selected}
+                onSelect={setChosen}
+              />
             </section>
             <div class="columns">
               <NodeDetail api={api} node={selected} version={desk.version} currency={desk.currency} />

@@ -1,7 +1,9 @@
 // Where the node's requirement comes from: its components (they add up to IM and MM), then each position's
 // P&L at the worst scenario of the netted scan.
+import { downloadCsv, toCsv } from '../csv';
 import { money, quantity } from '../format';
 import type { Component, Contribution, NodeDetail } from '@api';
+import { usePage } from './MoreRows';
 
 function detailText(detail: Component['detail']): string {
   if (detail === undefined) return '';
@@ -10,14 +12,43 @@ function detailText(detail: Component['detail']): string {
     .join(' · ');
 }
 
-/** Returns the contributions of the netted scan at this node, else of the node's own account. */
+/** Returns the contributions of the netted scan at this node, else of the node's own account, largest first. */
 function contributionsOf(node: NodeDetail): Contribution[] {
   const netted = node.explain?.netting.find((g) => g.netted !== null)?.netted;
-  return netted?.contributions ?? node.explain?.contributions ?? [];
+  const list = netted?.contributions ?? node.explain?.contributions ?? [];
+  return [...list].sort((a, b) => Math.abs(b.pnl) - Math.abs(a.pnl));
+}
+
+function exportExplain(node: NodeDetail, contributions: readonly Contribution[]): void {
+  const rows = [
+    ...node.components.map((c) => [
+      'component',
+      c.label,
+      c.kind,
+      c.im,
+      c.mm,
+      detailText(c.detail),
+      null,
+      null,
+    ]),
+    ...contributions.map((c) => [
+      'contribution',
+      c.instrument ?? c.asset,
+      null,
+      null,
+      null,
+      null,
+      c.quantity,
+      c.pnl,
+    ]),
+  ];
+  const header = ['row', 'label', 'kind', 'im', 'mm', 'detail', 'quantity', 'pnlAtWorst'];
+  downloadCsv(`unimargin-explain-${node.id}.csv`, toCsv(header, rows));
 }
 
 function ComponentsTable({ components }: { components: Component[] }) {
   const total = components.reduce((a, c) => ({ im: a.im + c.im, mm: a.mm + c.mm }), { im: 0, mm: 0 });
+  const page = usePage(components.length, 'components');
   return (
     <div class="table-scroll">
       <table class="data" data-testid="components">
@@ -32,7 +63,7 @@ function ComponentsTable({ components }: { components: Component[] }) {
           </tr>
         </thead>
         <tbody>
-          {components.map((c, i) => (
+          {components.slice(0, page.shown).map((c, i) => (
             <tr key={`${c.kind}-${i}`}>
               <th scope="row">{c.label}</th>
               <td>{c.kind}</td>
@@ -52,15 +83,17 @@ function ComponentsTable({ components }: { components: Component[] }) {
           </tr>
         </tfoot>
       </table>
+      {page.more}
     </div>
   );
 }
 
 function ContributionsTable({ contributions }: { contributions: Contribution[] }) {
+  const page = usePage(contributions.length, 'positions');
   return (
     <div class="table-scroll">
       <table class="data">
-        <caption>P&amp;L of each position at the worst scenario</caption>
+        <caption>P&amp;L of each position at the worst scenario, largest first</caption>
         <thead>
           <tr>
             <th scope="col">Instrument or asset</th>
@@ -69,7 +102,7 @@ function ContributionsTable({ contributions }: { contributions: Contribution[] }
           </tr>
         </thead>
         <tbody>
-          {contributions.map((c, i) => (
+          {contributions.slice(0, page.shown).map((c, i) => (
             <tr key={`${c.instrument ?? c.asset ?? ''}-${i}`}>
               <th scope="row">{c.instrument ?? c.asset}</th>
               <td class="num">{quantity(c.quantity)}</td>
@@ -78,6 +111,7 @@ function ContributionsTable({ contributions }: { contributions: Contribution[] }
           ))}
         </tbody>
       </table>
+      {page.more}
     </div>
   );
 }
@@ -85,9 +119,12 @@ function ContributionsTable({ contributions }: { contributions: Contribution[] }
 export function ExplainTable({ node }: { node: NodeDetail }) {
   const contributions = contributionsOf(node);
   return (
-    <div>
+    <div data-testid="explain" data-node={node.id}>
       <ComponentsTable components={node.components} />
       {contributions.length > 0 && <ContributionsTable contributions={contributions} />}
+      <button type="button" class="secondary" onClick={() => exportExplain(node, contributions)}>
+        Export as CSV
+      </button>
     </div>
   );
 }
