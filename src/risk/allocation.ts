@@ -60,6 +60,8 @@ export interface AllocationResult {
   after: number;
   /** The d the bisection reached (moves checked on a grid inside +-d); MAX_DISTANCE caps it. */
   target: number;
+  /** The largest move searched (MAX_DISTANCE): a survivable move equal to it means no liquidation within it. */
+  searchLimit: number;
   /** False when even d = 0 cannot be reached (an account is liquidatable now and nothing can save it). */
   feasible: boolean;
   transfers: Transfer[];
@@ -293,6 +295,7 @@ export function allocateCollateral(book: ResolvedBook, constraints: AllocationCo
     before: Math.min(...rows.map((r) => r.before)),
     after: Math.min(...rows.map((r) => r.after)),
     target: lo,
+    searchLimit: MAX_DISTANCE,
     feasible: best !== undefined,
     transfers,
   };

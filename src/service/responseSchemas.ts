@@ -294,6 +294,8 @@ export const collateralAnswerSchema = z.object({
   before: z.number(),
   after: z.number(),
   target: z.number(),
+  /** The largest move searched: a survivable move equal to it means no liquidation within it. */
+  searchLimit: z.number(),
   feasible: z.boolean(),
   transfers: z.array(transferSchema),
 });

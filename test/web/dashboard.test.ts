@@ -256,6 +256,18 @@ it('draws the node views and the analyses (screenshots in test-results/)', { ski
   await shot('ladder');
   await openTab('node', 'history');
   await page.waitForSelector('[data-testid="history-summary"]:has-text("recompute")');
+  // The time axis spans the window asked for (24 h to now), never years around a single point or the epoch.
+  const axis = page.locator('[data-testid="history"] .uplot');
+  await axis.waitFor();
+  const [from, to] = [
+    Number(await axis.getAttribute('data-axis-from')),
+    Number(await axis.getAttribute('data-axis-to')),
+  ];
+  const now = Date.now();
+  assert.ok(
+    Math.abs(to - now) < 3600_000 && Math.abs(to - from - 86_400_000) < 60_000,
+    `axis ${from} to ${to}`,
+  );
   await openTab('node', 'explain');
   await page.waitForSelector('[data-testid="components"]');
   await openTab('analysis', 'stress');

@@ -14,9 +14,10 @@ interface Props {
   rows: TreeRowInfo[];
   selected: string;
   version: number;
+  currency: string;
 }
 
-export function AnalysisTabs({ api, rows, selected, version }: Props) {
+export function AnalysisTabs({ api, rows, selected, version, currency }: Props) {
   // Marks move with every tick: the market is reloaded with the version (for the default booking price).
   const reference = useRequest(
     () =>
@@ -47,20 +48,25 @@ export function AnalysisTabs({ api, rows, selected, version }: Props) {
                 version={version}
                 instruments={instruments}
                 market={market}
+                currency={currency}
               />
             ),
           },
           {
             id: 'stress',
             label: 'Stress',
-            render: () => <StressPanel api={api} underlyings={underlyings} />,
+            render: () => <StressPanel api={api} underlyings={underlyings} currency={currency} />,
           },
           {
             id: 'cascade',
             label: 'Cascade',
             render: () => <CascadePanel api={api} underlyings={underlyings} />,
           },
-          { id: 'collateral', label: 'Collateral', render: () => <CollateralPanel api={api} /> },
+          {
+            id: 'collateral',
+            label: 'Collateral',
+            render: () => <CollateralPanel api={api} currency={currency} />,
+          },
         ]}
       />
     </section>

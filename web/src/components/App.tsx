@@ -60,7 +60,13 @@ function Desk({
               <NodeDetail api={api} node={selected} version={desk.version} currency={desk.currency} />
               <AlertsFeed alerts={desk.alerts} onSelect={setChosen} />
             </div>
-            <AnalysisTabs api={api} rows={desk.rows} selected={selected} version={desk.version} />
+            <AnalysisTabs
+              api={api}
+              rows={desk.rows}
+              selected={selected}
+              version={desk.version}
+              currency={desk.currency}
+            />
           </>
         )}
       </main>

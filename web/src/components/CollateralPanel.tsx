@@ -3,12 +3,21 @@
 import { useState } from 'preact/hooks';
 import type { Api } from '../api';
 import { messageOf } from '../api';
-import { money, quantity } from '../format';
+import { money, percent, quantity } from '../format';
 import type { CollateralAnswer } from '@api';
 
-const distance = (d: number): string => `±${(d * 100).toFixed(2)}%`;
+/**
+ * Returns a survivable move in words. It is the nearest liquidation move of any underlying, up or down, so it
+ * carries no sign; past 100% it can only be a rise (a price does not fall by more than all of it); at the
+ * search limit no liquidation was found at all.
+ */
+export function survivableText(d: number, limit: number): string {
+  if (d >= limit) return `none within +${percent(limit, 0)}`;
+  if (d >= 1) return `a rise of ${percent(d)}`;
+  return `a move of ${percent(d)}`;
+}
 
-function Transfers({ r }: { r: CollateralAnswer }) {
+function Transfers({ r, currency }: { r: CollateralAnswer; currency: string }) {
   if (r.transfers.length === 0)
     return <p data-testid="no-transfers">No transfer would widen the smallest survivable move.</p>;
   return (
@@ -20,10 +29,10 @@ function Transfers({ r }: { r: CollateralAnswer }) {
             <th scope="col">From</th>
             <th scope="col">To</th>
             <th scope="col">Asset</th>
-            <th scope="col">Amount</th>
-            <th scope="col">Fee</th>
-            <th scope="col">Received</th>
-            <th scope="col">Value</th>
+            <th scope="col">Amount (asset)</th>
+            <th scope="col">Fee (asset)</th>
+            <th scope="col">Received (asset)</th>
+            <th scope="col">Value ({currency})</th>
           </tr>
         </thead>
         <tbody>
@@ -45,11 +54,13 @@ function Transfers({ r }: { r: CollateralAnswer }) {
 }
 
 function Survival({ r }: { r: CollateralAnswer }) {
+  const distance = (d: number): string => survivableText(d, r.searchLimit);
   return (
     <div class="table-scroll">
       <table class="data">
         <caption>
-          Survivable move per account: {distance(r.before)} before, {distance(r.after)} after
+          Nearest liquidation move per account (any underlying, up or down): {distance(r.before)} before,{' '}
+          {distance(r.after)} after
         </caption>
         <thead>
           <tr>
@@ -74,7 +85,7 @@ function Survival({ r }: { r: CollateralAnswer }) {
   );
 }
 
-export function CollateralPanel({ api }: { api: Api }) {
+export function CollateralPanel({ api, currency }: { api: Api; currency: string }) {
   const [pool, setPool] = useState('');
   const [asset, setAsset] = useState('USDT');
   const [result, setResult] = useState<CollateralAnswer | undefined>(undefined);
@@ -121,7 +132,7 @@ export function CollateralPanel({ api }: { api: Api }) {
       <p aria-live="polite">{status}</p>
       {result !== undefined && (
         <div data-testid="collateral-result">
-          <Transfers r={result} />
+          <Transfers r={result} currency={currency} />
           <Survival r={result} />
         </div>
       )}

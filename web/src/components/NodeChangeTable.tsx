@@ -1,6 +1,8 @@
 // Nodes before and after a change (a what-if trade, a stress move): requirements, equity and status.
+import { downloadCsv, toCsv } from '../csv';
 import { money, percent, signedMoney } from '../format';
 import type { NodeChange } from '@api';
+import { usePage } from './MoreRows';
 import { StatusBadge } from './StatusBadge';
 
 interface Props {
@@ -9,13 +11,46 @@ interface Props {
   /** Show the equity change (stress moves it; a trade at fair value does not). */
   equity?: boolean;
   testId?: string;
+  /** The reporting currency of every amount. */
+  currency: string;
 }
 
-export function NodeChangeTable({ caption, nodes, equity = false, testId }: Props) {
+function exportChanges(nodes: readonly NodeChange[]): void {
+  const header = [
+    'id',
+    'equityAfter',
+    'equityChange',
+    'imBefore',
+    'imAfter',
+    'incrementalIm',
+    'mmAfter',
+    'freeAfter',
+    'marginRatioAfter',
+    'statusAfter',
+  ];
+  const rows = nodes.map((n) => [
+    n.id,
+    n.after.equity,
+    n.equityChange,
+    n.before.im,
+    n.after.im,
+    n.incrementalIm,
+    n.after.mm,
+    n.after.freeCollateral,
+    n.after.marginRatio,
+    n.after.status,
+  ]);
+  downloadCsv('unimargin-nodes-after.csv', toCsv(header, rows));
+}
+
+export function NodeChangeTable({ caption, nodes, equity = false, testId, currency }: Props) {
+  const page = usePage(nodes.length, 'nodes');
   return (
     <div class="table-scroll">
       <table class="data" data-testid={testId}>
-        <caption>{caption}</caption>
+        <caption>
+          {caption} (amounts in {currency})
+        </caption>
         <thead>
           <tr>
             <th scope="col">Node</th>
@@ -31,7 +66,7 @@ export function NodeChangeTable({ caption, nodes, equity = false, testId }: Prop
           </tr>
         </thead>
         <tbody>
-          {nodes.map((n) => (
+          {nodes.slice(0, page.shown).map((n) => (
             <tr key={n.id} data-node={n.id}>
               <th scope="row">{n.id}</th>
               {equity && <td class="num">{money(n.after.equity)}</td>}
@@ -55,6 +90,10 @@ export function NodeChangeTable({ caption, nodes, equity = false, testId }: Prop
           ))}
         </tbody>
       </table>
+      {page.more}
+      <button type="button" class="secondary" onClick={() => exportChanges(nodes)}>
+        Export as CSV
+      </button>
     </div>
   );
 }

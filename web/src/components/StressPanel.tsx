@@ -8,6 +8,7 @@ import { Field, SelectField } from './Field';
 import { NodeChangeTable } from './NodeChangeTable';
 
 interface Props {
+  currency: string;
   api: Api;
   underlyings: string[];
 }
@@ -32,7 +33,7 @@ function Presets({ onPick }: { onPick: (move: number, points: number, relative: 
   );
 }
 
-export function StressPanel({ api, underlyings }: Props) {
+export function StressPanel({ api, underlyings, currency }: Props) {
   const [underlying, setUnderlying] = useState(underlyings[0] ?? 'BTC');
   const [move, setMove] = useState('-30');
   const [vol, setVol] = useState('20');
@@ -93,6 +94,7 @@ export function StressPanel({ api, underlyings }: Props) {
       <p aria-live="polite">{status}</p>
       {result !== undefined && (
         <NodeChangeTable
+          currency={currency}
           caption="Every node after the move"
           nodes={result.nodes}
           equity

@@ -11,6 +11,7 @@ import { Field, SelectField } from './Field';
 import { NodeChangeTable } from './NodeChangeTable';
 
 interface Props {
+  currency: string;
   api: Api;
   rows: TreeRowInfo[];
   selected: string;
@@ -147,7 +148,7 @@ function Headline({ answer, loading }: { answer: WhatIfAnswer; loading: boolean 
   );
 }
 
-export function WhatIfPanel({ api, rows, selected, version, instruments, market }: Props) {
+export function WhatIfPanel({ api, rows, selected, version, instruments, market, currency }: Props) {
   const [trade, setTrade] = useState<Trade>({ account: selected, instrument: '', qty: '', price: '' });
   const [booked, setBooked] = useState<string | undefined>(undefined);
   useEffect(() => setTrade((t) => ({ ...t, account: selected })), [selected]);
@@ -203,6 +204,7 @@ export function WhatIfPanel({ api, rows, selected, version, instruments, market 
       </div>
       {shown !== undefined && (
         <NodeChangeTable
+          currency={currency}
           caption="The account and its ancestors before and after the trade"
           nodes={shown.nodes}
         />
