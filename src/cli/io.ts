@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { InputError, loadBook, type ResolvedBook } from '../core/index.js';
+import { checkRulebooks } from '../margin/index.js';
+import { checkMarket } from '../scenarios/checkMarket.js';
 
 /** Returns a file's text; a missing or unreadable file is an InputError naming the file. */
 export async function readInputFile(path: string): Promise<string> {
@@ -17,9 +19,20 @@ export async function readInputFile(path: string): Promise<string> {
   }
 }
 
-/** Returns the resolved book read from a JSON or YAML file. */
+/**
+ * Returns the resolved book of JSON or YAML text, checked as every command needs it: schema and references
+ * (loadBook), rulebook parameters, and the market as pricing sees it. `validate` runs exactly this, so nothing
+ * it accepts is refused later by report, whatif or stress; throws InputError naming each field.
+ */
+export function checkedBook(text: string, source = 'book'): ResolvedBook {
+  const book = loadBook(text, source);
+  checkRulebooks(book);
+  return checkMarket(book);
+}
+
+/** Returns the checked book (checkedBook) read from a JSON or YAML file. */
 export async function readBook(path: string): Promise<ResolvedBook> {
-  return loadBook(await readInputFile(path), path);
+  return checkedBook(await readInputFile(path), path);
 }
 
 /** Writes text to stdout, waiting while the stream's buffer is full (a large report is never held twice). */
@@ -27,26 +40,36 @@ async function write(text: string): Promise<void> {
   if (!process.stdout.write(text)) await new Promise<void>((r) => process.stdout.once('drain', r));
 }
 
-const indented = (value: unknown, pad: string): string =>
-  JSON.stringify(value, null, 2).replaceAll('\n', `\n${pad}`);
+/** Text gathered into writes of about this many characters: one write per node costs a call each. */
+const CHUNK = 1 << 20;
 
 /**
- * Prints an object as JSON.stringify(value, null, 2) would, writing its top-level arrays element by element: a
- * report of 100,000 nodes is longer than the longest string V8 can build.
+ * Prints an object as JSON with each top-level field on its own line and each element of a top-level array
+ * (a report's nodes) on its own line, written as it is serialised: a report of 100,000 nodes is longer than
+ * the longest string V8 can build, and one node per line is what line tools (grep, head, jq --stream) work with.
+ * The output is valid JSON; only the line breaks differ from JSON.stringify(value).
  */
 export async function writeJson(value: object): Promise<void> {
   const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-  await write('{');
+  let pending = '{';
+  const put = async (text: string): Promise<void> => {
+    pending += text;
+    if (pending.length >= CHUNK) {
+      const out = pending;
+      pending = '';
+      await write(out);
+    }
+  };
   for (const [i, [key, v]] of entries.entries()) {
-    await write(`${i === 0 ? '' : ','}\n  ${JSON.stringify(key)}: `);
+    await put(`${i === 0 ? '' : ','}\n${JSON.stringify(key)}:`);
     if (!Array.isArray(v) || v.length === 0) {
-      await write(indented(v, '  '));
+      await put(JSON.stringify(v));
       continue;
     }
-    await write('[');
+    await put('[');
     for (const [j, item] of (v as unknown[]).entries())
-      await write(`${j === 0 ? '' : ','}\n    ${indented(item, '    ')}`);
-    await write('\n  ]');
+      await put(`${j === 0 ? '' : ','}\n${JSON.stringify(item)}`);
+    await put('\n]');
   }
-  await write(entries.length === 0 ? '}\n' : '\n}\n');
+  await write(`${pending}${entries.length === 0 ? '}\n' : '\n}\n'}`);
 }

@@ -141,6 +141,15 @@ export const BOUNDS = {
     what: 'exponent',
     reason: 'vol time scaling uses powers near 0.5',
   },
+  yearsToExpiry: {
+    min: 0,
+    max: 50,
+    exclusiveMin: true,
+    what: 'years from market.asOf to an expiry',
+    reason:
+      'an instrument at or past its expiry is settled, not margined; listed crypto expiries run to two years, ' +
+      'CME to five, and within 50 years exp(rate x years) stays finite',
+  },
   timestamp: {
     min: 0,
     max: 253_402_300_799_999,

@@ -1,5 +1,5 @@
 // Import of ccxt's unified structures into a book; the shapes read and the symbol format are in ccxtSchema.ts.
-import type { AccountInput, BookInput } from './book.js';
+import { accountMode, type AccountInput, type BookInput } from './book.js';
 import { InputError, type InputIssue } from './errors.js';
 import { assetCode, type InstrumentInput } from './instrument.js';
 import { zodIssues } from './parse.js';
@@ -470,7 +470,8 @@ export function ccxtToBook(input: CcxtImportInput): BookInput {
   for (const b of balances.entries) if (!imported.assets.has(b.asset)) imported.assets.set(b.asset, b.path);
   const prices = marketPrices(input.prices ?? {}, imported, issues);
   if (issues.length > 0) throw new InputError(issues);
-  const [mode] = imported.modes;
+  // Only a mode the book accepts (ccxt's unified marginMode is cross or isolated); others are left out.
+  const mode = accountMode.safeParse([...imported.modes][0]).data;
   const parameters = leverageParameters(imported.leverage);
   const account: AccountInput = {
     id: accountId,

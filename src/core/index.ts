@@ -2,6 +2,17 @@
 // resolution of a book. The per-kind instrument schemas, the parts of the parameter schema and the ccxt symbol
 // parser stay internal: callers validate through the whole-object schemas below.
 export { formatIssues, formatPath, InputError, type InputIssue } from './errors.js';
+export {
+  BOUNDS,
+  boundIssue,
+  boundKeywords,
+  bounded,
+  describeBound,
+  requireBound,
+  withinBound,
+  type Bound,
+  type BoundKind,
+} from './bounds.js';
 export { decimal, fraction, nonNegativeDecimal, positiveDecimal, timestamp } from './numbers.js';
 export {
   assetCode,

@@ -18,6 +18,9 @@ function hintFor(issue: z.core.$ZodIssue): string | undefined {
       return 'see docs/book.schema.json for the accepted shapes';
     case 'invalid_type':
       return issue.input === undefined ? 'this field is required' : undefined;
+    case 'custom':
+      // A range check (core/bounds.ts) carries the range's reason.
+      return typeof issue.params?.hint === 'string' ? issue.params.hint : undefined;
     default:
       return undefined;
   }
@@ -49,7 +52,7 @@ export function zodIssues(error: z.ZodError, prefix: readonly PropertyKey[] = []
         return {
           path: formatPath([...prefix, ...issue.path, ...inner.path]),
           message: missing ? 'required field is missing' : inner.message,
-          hint: missing ? 'this field is required' : (hintFor(issue) ?? ''),
+          hint: missing ? 'this field is required' : (hintFor(inner) ?? hintFor(issue) ?? ''),
         };
       }
     }
@@ -57,6 +60,9 @@ export function zodIssues(error: z.ZodError, prefix: readonly PropertyKey[] = []
     return hint === undefined ? { path, message } : { path, message, hint };
   });
 }
+
+// Aliases a YAML document may resolve: enough for shared parameter blocks, too few for exponential expansion.
+const MAX_ALIAS_COUNT = 100;
 
 /** Returns the JSON or YAML text parsed to a plain value; throws InputError with the line on syntax errors. */
 export function parseText(text: string, source = 'input'): unknown {
@@ -71,7 +77,7 @@ export function parseText(text: string, source = 'input'): unknown {
     return json.value;
   }
   try {
-    return parseYaml(text, { prettyErrors: true, uniqueKeys: true, maxAliasCount: 100 });
+    return parseYaml(text, { prettyErrors: true, uniqueKeys: true, maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     if (error instanceof YAMLParseError) {
       const where = error.linePos?.[0];
@@ -83,6 +89,16 @@ export function parseText(text: string, source = 'input'): unknown {
         },
       ]);
     }
+    // The parser refuses a document whose aliases expand past maxAliasCount (a "billion laughs") with a
+    // ReferenceError; it is still a fault of the input.
+    if (error instanceof ReferenceError && /alias/i.test(error.message))
+      throw new InputError([
+        {
+          path: '(root)',
+          message: `${source} expands YAML aliases too far (more than ${MAX_ALIAS_COUNT} alias nodes may be resolved)`,
+          hint: 'write the repeated parts out, or use fewer anchors and aliases',
+        },
+      ]);
     throw error;
   }
 }

@@ -1,4 +1,5 @@
 import type { Account, Balance, Book, MarginModelName, OffsetPolicy } from './book.js';
+import { parameterIssues } from './checks.js';
 import { DEFAULT_PARAMETERS, type ModelParameters } from './defaults.js';
 import { InputError, type InputIssue } from './errors.js';
 import type { Instrument } from './instrument.js';
@@ -105,6 +106,26 @@ function requiredPrice(
   }
 }
 
+function checkMarket(book: Book, issues: InputIssue[]): void {
+  const { market, reportingCurrency: reporting } = book;
+  const own = market.prices[reporting];
+  if (own !== undefined && own !== 1)
+    issues.push({
+      path: `market.prices.${reporting}`,
+      message: `the reporting currency ${reporting} is worth 1 ${reporting}, got ${own}`,
+      hint: `remove it or set it to 1; prices are in ${reporting}`,
+    });
+  for (const [asset, points] of Object.entries(market.forwards))
+    points.forEach((f, j) => {
+      if (f.expiry <= market.asOf)
+        issues.push({
+          path: `market.forwards.${asset}[${j}].expiry`,
+          message: 'must be after market.asOf',
+          hint: 'a forward at or before asOf is the spot price',
+        });
+    });
+}
+
 function checkInstruments(book: Book, issues: InputIssue[]): void {
   const { market, reportingCurrency: reporting } = book;
   book.instruments.forEach((inst, i) => {
@@ -114,10 +135,12 @@ function checkInstruments(book: Book, issues: InputIssue[]): void {
     if (inst.underlying === inst.quote)
       issues.push({ path: `${p}.quote`, message: 'quote must differ from underlying' });
     const quote = market.instruments[inst.id];
-    if ((inst.kind === 'option' || inst.kind === 'future') && inst.expiry < market.asOf) {
+    // An instrument expiring exactly at asOf is settled at that moment (its settlement price is fixed, a vol has
+    // no meaning at zero time), as the settlement cycle treats it (settlement/settle.ts): not margined.
+    if ((inst.kind === 'option' || inst.kind === 'future') && inst.expiry <= market.asOf) {
       issues.push({
         path: `${p}.expiry`,
-        message: `expired before market.asOf (${new Date(inst.expiry).toISOString()})`,
+        message: `expires at or before market.asOf (${new Date(inst.expiry).toISOString()})`,
         hint: 'settle expired instruments before margining',
       });
     }
@@ -247,14 +270,19 @@ export function resolveBook(book: Book): ResolvedBook {
   duplicates(book.instruments, (i) => i.id, 'instruments', issues);
   duplicates(book.accounts, (a) => a.id, 'accounts', issues);
   const instruments = new Map(book.instruments.map((i) => [i.id, i]));
+  checkMarket(book, issues);
   checkInstruments(book, issues);
   checkAccounts(book, instruments, issues);
   const parameters = mergeParameters(DEFAULT_PARAMETERS, book.parameters);
   checkBrackets(parameters, 'parameters', issues);
+  issues.push(...parameterIssues(parameters, 'parameters'));
   const accounts = new Map<string, ResolvedAccount>();
   book.accounts.forEach((a, i) => {
     const resolved = resolveAccount(a, book, instruments, parameters);
-    checkBrackets(resolved.parameters, `accounts[${i}].parameters`, issues);
+    if (a.parameters !== undefined) {
+      checkBrackets(resolved.parameters, `accounts[${i}].parameters`, issues);
+      issues.push(...parameterIssues(resolved.parameters, `accounts[${i}].parameters`));
+    }
     accounts.set(a.id, resolved);
   });
   const roots: string[] = [];

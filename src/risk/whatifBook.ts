@@ -1,6 +1,7 @@
 // Edits of a resolved book that the what-if, stress and allocation analyses need: trades executed at mark,
 // balances moved. Each returns a new book; the input is never changed.
 import {
+  boundIssue,
   InputError,
   type Instrument,
   type InputIssue,
@@ -58,6 +59,10 @@ export function checkTrades(book: ResolvedBook, trades: readonly Trade[]): void 
       });
     if (!Number.isFinite(t.quantity) || t.quantity === 0)
       issues.push({ path: `trades[${i}].quantity`, message: 'must be a non-zero finite number' });
+    else {
+      const outside = boundIssue('quantity', t.quantity, `trades[${i}].quantity`);
+      if (outside !== undefined) issues.push(outside);
+    }
   });
   if (issues.length > 0) throw new InputError(issues);
 }

@@ -106,7 +106,7 @@ describe('book parsing', () => {
       name: 'negative price',
       edit: (b) => (b.market.prices.BTC = -1),
       path: 'market.prices.BTC',
-      message: /> 0/,
+      message: /must be >= 1e-12 and <= 1e12, got -1/,
     },
     {
       name: 'bad time',

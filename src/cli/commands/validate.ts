@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { checkRulebooks } from '../../margin/index.js';
 import { readBook } from '../io.js';
 import { print } from '../program.js';
 
@@ -10,8 +9,8 @@ export function register(program: Command): void {
     .description('check a book and list every problem with its path')
     .argument('<book>', 'book file (JSON or YAML)')
     .action(async (path: string) => {
+      // readBook runs every check the other commands rely on (cli/io.ts).
       const book = await readBook(path);
-      checkRulebooks(book);
       const positions = [...book.accounts.values()].reduce((a, acc) => a + acc.positions.length, 0);
       print(
         `${path}: valid (${book.accounts.size} accounts, ${book.instruments.size} instruments, ${positions} positions)`,

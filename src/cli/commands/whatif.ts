@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import Table from 'cli-table3';
-import type { ResolvedBook } from '../../core/index.js';
+import { boundIssue, type ResolvedBook } from '../../core/index.js';
 import { whatIf, type WhatIfResult } from '../../risk/whatif.js';
 import type { Trade } from '../../risk/whatifBook.js';
 import { money } from '../format.js';
@@ -26,6 +26,9 @@ export function collectTrade(value: string, previous: Trade[]): Trade[] {
     throw new InvalidArgumentError(
       `expected INSTRUMENT:QTY with a non-zero signed quantity, e.g. BTCUSDT:-0.5; got "${value}"`,
     );
+  const issue = boundIssue('quantity', quantity, '--trade');
+  if (issue !== undefined)
+    throw new InvalidArgumentError(`quantity of "${value}" ${issue.message} (${issue.hint ?? ''})`);
   return [...previous, { instrument, quantity }];
 }
 

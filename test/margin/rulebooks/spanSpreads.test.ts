@@ -35,6 +35,7 @@ const fut = (id: string, underlying: string, days: number): InstrumentInput => (
   kind: 'future',
   underlying,
   quote: 'USD',
+  settlement: 'linear',
   expiry: AS_OF + days * DAY,
 });
 

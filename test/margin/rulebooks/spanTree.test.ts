@@ -49,6 +49,7 @@ const BOOK: BookInput = {
       kind: 'future',
       underlying: 'BTC',
       quote: 'USD',
+      settlement: 'linear',
       contractSize: 0.1,
       expiry: AS_OF + 30 * DAY,
       venue: 'cme',

@@ -1,0 +1,154 @@
+// Checks of a resolved book that need the market and pricing: every smile is a valid one, every expiry is within
+// BOUNDS.yearsToExpiry, every option has a forward and a vol within their bounds (a mark outside the no-arbitrage
+// bounds has no implied vol), and every scenario set the margin will scan can be built (its source data exists,
+// its extreme move stays under 100%). They run the functions the report runs (the market view, implied vol, SVI,
+// buildScenarioSet), so what they accept the report can price; each failure is an issue at the field to change.
+import {
+  boundIssue,
+  InputError,
+  type InputIssue,
+  type OptionInstrument,
+  type ResolvedAccount,
+  type ResolvedBook,
+  type ScenarioParameters,
+} from '../core/index.js';
+import { interpolateStrikeVol, validateSviParams, yearFraction } from '../pricing/index.js';
+import { createMarketView, type MarketView } from './marketView.js';
+import { buildScenarioSet } from './scenarioSet.js';
+
+/** Returns the first line of an error's message (pricing errors append their inputs). */
+function reason(error: unknown): string {
+  if (!(error instanceof RangeError)) throw error;
+  return error.message.replace(/ for [a-zA-Z]+=.*$/, '');
+}
+
+function smileIssues(book: ResolvedBook): InputIssue[] {
+  const issues: InputIssue[] = [];
+  for (const [asset, smiles] of Object.entries(book.market.smiles))
+    smiles.forEach((smile, j) => {
+      const path = `market.smiles.${asset}[${j}]`;
+      try {
+        if ('svi' in smile) validateSviParams(smile.svi);
+        else interpolateStrikeVol(smile.points, smile.points[0]!.strike);
+      } catch (error) {
+        issues.push({ path: 'svi' in smile ? `${path}.svi` : `${path}.points`, message: reason(error) });
+      }
+    });
+  return issues;
+}
+
+/** Returns where an option's vol comes from: the field a bad vol is reported at. */
+function volSource(book: ResolvedBook, option: OptionInstrument): string {
+  const quote = book.market.instruments[option.id];
+  if (quote?.iv !== undefined) return `market.instruments.${option.id}.iv`;
+  if (quote?.mark !== undefined) return `market.instruments.${option.id}.mark`;
+  return `market.smiles.${option.underlying}`;
+}
+
+function optionIssues(book: ResolvedBook, view: MarketView, option: OptionInstrument): InputIssue[] {
+  const { market } = book;
+  const forwardPath =
+    (market.forwards[option.underlying] ?? []).length > 0
+      ? `market.forwards.${option.underlying}`
+      : `market.rates`;
+  let forward: number;
+  try {
+    forward = view.forward(option);
+  } catch (error) {
+    return [{ path: forwardPath, message: `the forward of option ${option.id}: ${reason(error)}` }];
+  }
+  const forwardIssue = boundIssue('price', forward, forwardPath);
+  if (forwardIssue !== undefined)
+    return [{ ...forwardIssue, message: `the forward of option ${option.id} ${forwardIssue.message}` }];
+  const path = volSource(book, option);
+  try {
+    const issue = boundIssue('volatility', view.vol(option), path);
+    return issue === undefined
+      ? []
+      : [{ ...issue, message: `the vol of option ${option.id} ${issue.message}` }];
+  } catch (error) {
+    return [{ path, message: `option ${option.id}: ${reason(error)}` }];
+  }
+}
+
+/** Returns the assets of an account that get a scenario set: underlyings and quotes held, balance assets. */
+function riskAssets(account: ResolvedAccount, reporting: string): Set<string> {
+  const out = new Set<string>();
+  for (const p of account.positions) out.add(p.instrument.underlying).add(p.instrument.quote);
+  for (const b of account.balances) out.add(b.asset);
+  out.delete(reporting);
+  for (const s of account.parameters.collateral.stable) out.delete(s);
+  return out;
+}
+
+/** Returns the field of a scenario set's range that a failure to build it is reported at. */
+function rangeField(s: ScenarioParameters, message: string): string {
+  const r = s.range;
+  if (r.mode === 'fixed') return 'range.value';
+  if (/sigma is required/.test(message)) return 'range.sigma';
+  if (/needs market\./.test(message)) return 'range.source';
+  return 'range.max';
+}
+
+/**
+ * Returns the issues of the scenario sets the margin will scan: for every account, the set of each risk asset in
+ * its subtree (a netting group scans its members' assets under the ancestor's parameters), built once per set
+ * definition and asset. An issue is reported at the parameters that define the set: the book's, or the account's
+ * own when it overrides them.
+ */
+function scenarioSetIssues(book: ResolvedBook, view: MarketView): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const tried = new Map<ScenarioParameters, Set<string>>();
+  const subtree = new Map<string, Set<string>>();
+  const index = new Map([...book.accounts.keys()].map((id, i) => [id, i]));
+  for (const id of book.order) {
+    const account = book.accounts.get(id)!;
+    const assets = riskAssets(account, book.reportingCurrency);
+    for (const child of account.children) for (const a of subtree.get(child) ?? []) assets.add(a);
+    subtree.set(id, assets);
+    for (const asset of assets) {
+      const own = account.parameters.underlyings[asset];
+      const s = own ?? account.parameters.scenarios;
+      const done = tried.get(s) ?? new Set<string>();
+      tried.set(s, done);
+      if (done.has(asset)) continue;
+      done.add(asset);
+      const fromBook =
+        s === (own === undefined ? book.parameters.scenarios : book.parameters.underlyings[asset]);
+      const level = fromBook ? 'parameters' : `accounts[${index.get(id)}].parameters`;
+      const path = `${level}.${own === undefined ? 'scenarios' : `underlyings.${asset}`}`;
+      try {
+        const set = buildScenarioSet(asset, s, view);
+        const issue = boundIssue('scanRange', set.range, `${path}.range`);
+        if (issue !== undefined) issues.push({ ...issue, message: `the range of ${asset} ${issue.message}` });
+      } catch (error) {
+        const message = reason(error);
+        issues.push({ path: `${path}.${rangeField(s, message)}`, message });
+      }
+    }
+  }
+  return issues;
+}
+
+/** Returns the issues of a resolved book that only the market and pricing find, each at its field. */
+export function marketIssues(book: ResolvedBook): InputIssue[] {
+  const issues = smileIssues(book);
+  const smilesValid = issues.length === 0;
+  const view = createMarketView(book.market, book.reportingCurrency);
+  [...book.instruments.values()].forEach((inst, i) => {
+    if (inst.kind !== 'option' && inst.kind !== 'future') return;
+    const years = yearFraction(book.market.asOf, inst.expiry);
+    const issue = boundIssue('yearsToExpiry', years, `instruments[${i}].expiry`);
+    if (issue !== undefined) issues.push(issue);
+    else if (inst.kind === 'option' && smilesValid) issues.push(...optionIssues(book, view, inst));
+  });
+  if (issues.length === 0) issues.push(...scenarioSetIssues(book, view));
+  return issues;
+}
+
+/** Throws InputError listing every issue of marketIssues; returns the book otherwise. */
+export function checkMarket(book: ResolvedBook): ResolvedBook {
+  const issues = marketIssues(book);
+  if (issues.length > 0) throw new InputError(issues);
+  return book;
+}
