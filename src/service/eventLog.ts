@@ -2,7 +2,7 @@
 // commit), and only then applied and acknowledged. Sequence numbers and idempotency keys are checked inside the
 // single writer, in arrival order, so that a replay is acknowledged without being applied twice.
 import { InputError, resolveBook } from '../core/index.js';
-import type { Store, StoredEvent } from '../store/index.js';
+import { StaleWriterError, type Store, type StoredEvent } from '../store/index.js';
 import type { BookState } from './bookState.js';
 import { applyEvent, type AccountEvent } from '../account/index.js';
 import { eventContent, eventDigest, parseStoredEvent } from './events.js';
@@ -96,7 +96,15 @@ export class EventLog {
       try {
         await this.commit(batch);
       } catch (error) {
-        for (const p of batch) p.reject(error);
+        // A newer writer holds the store: the caller learns that nothing was stored, and where to go.
+        const answer =
+          error instanceof StaleWriterError
+            ? new HttpError(503, error.message, {
+                writerEpoch: error.epoch,
+                currentEpoch: error.currentEpoch,
+              })
+            : error;
+        for (const p of batch) p.reject(answer);
       }
     }
   }

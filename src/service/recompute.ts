@@ -33,6 +33,8 @@ export interface RecomputeDeps {
   now: () => number;
   /** Least time between the starts of two recomputes: bounds the CPU they take from ingestion. */
   minIntervalMs: number;
+  /** The last version stored before this start (`Store.lastVersion`): versions continue above it. */
+  lastVersion?: number;
 }
 
 /** Returns the small figures of a report node, as history, updates and summaries carry them. */
@@ -101,7 +103,7 @@ export class Recomputer {
     const refreshed = this.reporter.refresh(changed);
     metrics.recomputeDuration.observe((performance.now() - started) / 1000);
     const at = this.deps.now();
-    const version = (this.latest?.version ?? 0) + 1;
+    const version = (this.latest?.version ?? this.deps.lastVersion ?? 0) + 1;
     const nodes = changed === undefined ? new Map<string, ReportNode>() : this.latest!.nodes;
     for (const n of refreshed) nodes.set(n.id, n);
     this.latest = { version, stateVersion, at, report: this.reporter.summary(), nodes };

@@ -124,6 +124,7 @@ async function loadContext(
     log,
     now,
     minIntervalMs,
+    lastVersion: await store.lastVersion(),
   });
   const snapshot = snapshotter(store, state, log);
   const events = eventLogOf(config, store, state, recomputer, snapshot, now);

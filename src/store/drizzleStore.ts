@@ -1,4 +1,6 @@
 // The store's queries, once, over drizzle's PostgreSQL dialect: both drivers (PGlite, pg) run the same code.
+// Every write is one transaction that first checks the writer lease's epoch (writerLease.ts), so a process that
+// lost the store to a newer writer can write nothing.
 import { and, asc, desc, eq, gt, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema.js';
@@ -17,9 +19,14 @@ import type {
   StoredEvent,
   WebhookRow,
 } from './types.js';
+import type { WriterLease } from './writerLease.js';
 
 /** A drizzle database over the service schema, whichever driver is under it. */
 export type StoreDatabase = PgDatabase<PgQueryResultHKT, typeof schema>;
+type Transaction = Parameters<Parameters<StoreDatabase['transaction']>[0]>[0];
+
+/** Setting that keeps the last margin version stored with the history, so versions continue after a restart. */
+const VERSION_SETTING = 'margin_version';
 
 // Large inserts are split so that no statement carries more than PostgreSQL's 65,535 parameters.
 const CHUNK = 1000;
@@ -37,16 +44,40 @@ const toApiKey = (r: typeof schema.apiKeys.$inferSelect): ApiKeyRow => ({
   scopes: Array.isArray(r.scopes) ? r.scopes.filter((s): s is string => typeof s === 'string') : [],
 });
 
-/** A Store over a drizzle database; `close` releases the driver. */
+function upsertSetting(tx: Transaction, key: string, value: Json): Promise<unknown> {
+  return tx
+    .insert(schema.settings)
+    .values({ key, value })
+    .onConflictDoUpdate({ target: schema.settings.key, set: { value } });
+}
+
+/** A Store over a drizzle database, written under a writer lease; `close` releases the lease and the driver. */
 export class DrizzleStore implements Store {
   constructor(
     private readonly db: StoreDatabase,
     readonly kind: Store['kind'],
     private readonly closeDriver: () => Promise<void>,
+    private readonly lease: WriterLease,
   ) {}
 
-  close(): Promise<void> {
-    return this.closeDriver();
+  get writerEpoch(): number {
+    return this.lease.epoch;
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.lease.release();
+    } finally {
+      await this.closeDriver();
+    }
+  }
+
+  /** Runs `work` in one transaction that goes on only while this store's lease holds (StaleWriterError else). */
+  private write<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (tx) => {
+      await this.lease.check(tx);
+      return work(tx);
+    });
   }
 
   async ping(): Promise<void> {
@@ -58,25 +89,24 @@ export class DrizzleStore implements Store {
     return rows[0]?.value;
   }
   async putSetting(key: string, value: Json): Promise<void> {
-    await this.db
-      .insert(schema.settings)
-      .values({ key, value })
-      .onConflictDoUpdate({ target: schema.settings.key, set: { value } });
+    await this.write((tx) => upsertSetting(tx, key, value));
   }
 
   async listInstruments(): Promise<InstrumentRow[]> {
     return this.db.select().from(schema.instruments).orderBy(asc(schema.instruments.createdAt));
   }
   async putInstruments(rows: readonly InstrumentRow[]): Promise<void> {
-    for (const part of chunks(rows)) {
-      await this.db
-        .insert(schema.instruments)
-        .values(part)
-        .onConflictDoUpdate({
-          target: schema.instruments.id,
-          set: { definition: sql`excluded.definition` },
-        });
-    }
+    await this.write(async (tx) => {
+      for (const part of chunks(rows)) {
+        await tx
+          .insert(schema.instruments)
+          .values(part)
+          .onConflictDoUpdate({
+            target: schema.instruments.id,
+            set: { definition: sql`excluded.definition` },
+          });
+      }
+    });
   }
   async listAccounts(): Promise<AccountRow[]> {
     return this.db
@@ -85,20 +115,22 @@ export class DrizzleStore implements Store {
       .orderBy(asc(schema.accounts.createdAt), asc(schema.accounts.id));
   }
   async putAccounts(rows: readonly AccountRow[]): Promise<void> {
-    for (const part of chunks(rows)) {
-      await this.db
-        .insert(schema.accounts)
-        .values(part)
-        .onConflictDoUpdate({
-          target: schema.accounts.id,
-          set: { definition: sql`excluded.definition`, parent: sql`excluded.parent` },
-        });
-    }
+    await this.write(async (tx) => {
+      for (const part of chunks(rows)) {
+        await tx
+          .insert(schema.accounts)
+          .values(part)
+          .onConflictDoUpdate({
+            target: schema.accounts.id,
+            set: { definition: sql`excluded.definition`, parent: sql`excluded.parent` },
+          });
+      }
+    });
   }
 
   async appendEvents(rows: readonly NewEvent[]): Promise<StoredEvent[]> {
     if (rows.length === 0) return [];
-    return this.db.transaction(async (tx) => {
+    return this.write(async (tx) => {
       const out: StoredEvent[] = [];
       for (const part of chunks(rows)) {
         const inserted = await tx.insert(schema.events).values(part).returning();
@@ -135,10 +167,12 @@ export class DrizzleStore implements Store {
   }
 
   async appendMarketEvent(kind: 'snapshot' | 'ticks', payload: Json, receivedAt: number): Promise<number> {
-    const rows = await this.db
-      .insert(schema.marketEvents)
-      .values({ kind, payload, receivedAt })
-      .returning({ id: schema.marketEvents.id });
+    const rows = await this.write((tx) =>
+      tx
+        .insert(schema.marketEvents)
+        .values({ kind, payload, receivedAt })
+        .returning({ id: schema.marketEvents.id }),
+    );
     return rows[0]!.id;
   }
   async loadMarketEvents(): Promise<MarketEventRow[]> {
@@ -159,7 +193,7 @@ export class DrizzleStore implements Store {
   }
 
   async saveStateSnapshot(eventId: number, state: Json, createdAt: number): Promise<void> {
-    await this.db.insert(schema.stateSnapshots).values({ eventId, state, createdAt });
+    await this.write((tx) => tx.insert(schema.stateSnapshots).values({ eventId, state, createdAt }));
   }
   async latestStateSnapshot(): Promise<StateSnapshotRow | undefined> {
     const rows = await this.db
@@ -171,7 +205,16 @@ export class DrizzleStore implements Store {
   }
 
   async appendHistory(rows: readonly HistoryRow[]): Promise<void> {
-    for (const part of chunks(rows)) await this.db.insert(schema.marginHistory).values(part);
+    if (rows.length === 0) return;
+    const version = Math.max(...rows.map((r) => r.version));
+    await this.write(async (tx) => {
+      for (const part of chunks(rows)) await tx.insert(schema.marginHistory).values(part);
+      await upsertSetting(tx, VERSION_SETTING, version);
+    });
+  }
+  async lastVersion(): Promise<number> {
+    const value = await this.getSetting(VERSION_SETTING);
+    return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : 0;
   }
   async history(nodeId: string, from: number, to: number, limit: number): Promise<HistoryRow[]> {
     const h = schema.marginHistory;
@@ -197,7 +240,7 @@ export class DrizzleStore implements Store {
   }
   async recordAlerts(rows: readonly Omit<AlertRow, 'id'>[]): Promise<AlertRow[]> {
     if (rows.length === 0) return [];
-    return this.db.transaction(async (tx) => {
+    return this.write(async (tx) => {
       const inserted = await tx
         .insert(schema.alerts)
         .values([...rows])
@@ -218,7 +261,7 @@ export class DrizzleStore implements Store {
   }
 
   async insertApiKey(row: ApiKeyRow): Promise<void> {
-    await this.db.insert(schema.apiKeys).values(row);
+    await this.write((tx) => tx.insert(schema.apiKeys).values(row));
   }
   async findApiKeyByLookup(lookup: string): Promise<ApiKeyRow | undefined> {
     const rows = await this.db.select().from(schema.apiKeys).where(eq(schema.apiKeys.lookup, lookup));
@@ -229,25 +272,26 @@ export class DrizzleStore implements Store {
     return rows.map(toApiKey);
   }
   async revokeApiKey(id: string, at: number): Promise<boolean> {
-    const rows = await this.db
-      .update(schema.apiKeys)
-      .set({ revokedAt: at })
-      .where(eq(schema.apiKeys.id, id))
-      .returning({ id: schema.apiKeys.id });
+    const rows = await this.write((tx) =>
+      tx
+        .update(schema.apiKeys)
+        .set({ revokedAt: at })
+        .where(eq(schema.apiKeys.id, id))
+        .returning({ id: schema.apiKeys.id }),
+    );
     return rows.length > 0;
   }
 
   async insertWebhook(row: WebhookRow): Promise<void> {
-    await this.db.insert(schema.webhooks).values(row);
+    await this.write((tx) => tx.insert(schema.webhooks).values(row));
   }
   async listWebhooks(): Promise<WebhookRow[]> {
     return this.db.select().from(schema.webhooks).orderBy(asc(schema.webhooks.createdAt));
   }
   async deleteWebhook(id: string): Promise<boolean> {
-    const rows = await this.db
-      .delete(schema.webhooks)
-      .where(eq(schema.webhooks.id, id))
-      .returning({ id: schema.webhooks.id });
+    const rows = await this.write((tx) =>
+      tx.delete(schema.webhooks).where(eq(schema.webhooks.id, id)).returning({ id: schema.webhooks.id }),
+    );
     return rows.length > 0;
   }
 }

@@ -18,3 +18,11 @@ export { DrizzleStore, type StoreDatabase } from './drizzleStore.js';
 export { openPgliteStore } from './pglite.js';
 export { openPostgresStore, dropPostgresSchema, type PostgresOptions } from './postgres.js';
 export { openStore, type StoreConfig } from './open.js';
+export {
+  DEFAULT_LEASE_MS,
+  describeOwner,
+  StaleWriterError,
+  WriterRefusedError,
+  type WriterHolder,
+  type WriterOptions,
+} from './writerLease.js';

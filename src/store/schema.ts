@@ -7,6 +7,7 @@ import {
   bigserial,
   doublePrecision,
   index,
+  integer,
   jsonb,
   pgTable,
   text,
@@ -130,4 +131,18 @@ export const webhooks = pgTable('webhooks', {
   secret: text('secret').notNull(),
   root: text('root'),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+});
+
+/**
+ * The store's one writer: a single row (id 1) holding the lease. `epoch` is the fencing token: each new owner
+ * increments it, and every write transaction checks, under a share lock on this row, that it still holds the
+ * epoch it acquired. `expiresAt` is in the database's clock (ms), so the hosts' clocks never matter.
+ */
+export const storeWriter = pgTable('store_writer', {
+  id: integer('id').primaryKey(),
+  epoch: bigint('epoch', { mode: 'number' }).notNull(),
+  /** Who holds it (process id, host, start), shown to a process that is refused. */
+  owner: jsonb('owner').notNull(),
+  acquiredAt: bigint('acquired_at', { mode: 'number' }).notNull(),
+  expiresAt: bigint('expires_at', { mode: 'number' }).notNull(),
 });

@@ -97,9 +97,14 @@ export interface AlertLevelRow {
   at: number;
 }
 
-/** Durable state of the service. Every write resolves only once it is committed. */
+/**
+ * Durable state of the service. Every write resolves only once it is committed, and only while this store
+ * holds the writer lease it took when opened (StaleWriterError otherwise: nothing was written).
+ */
 export interface Store {
   readonly kind: 'pglite' | 'postgres';
+  /** The epoch of this store's writer lease: the fencing token every write is checked against. */
+  readonly writerEpoch: number;
   /** Resolves when a trivial query answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -129,7 +134,10 @@ export interface Store {
   saveStateSnapshot(eventId: number, state: Json, createdAt: number): Promise<void>;
   latestStateSnapshot(): Promise<StateSnapshotRow | undefined>;
 
+  /** Appends history rows and keeps the highest of their versions as the last version, in one transaction. */
   appendHistory(rows: readonly HistoryRow[]): Promise<void>;
+  /** Returns the highest margin version stored with history (0: none), so that versions continue after a restart. */
+  lastVersion(): Promise<number>;
   /** Returns a node's history between from and to (inclusive, epoch ms), newest first, at most `limit`. */
   history(nodeId: string, from: number, to: number, limit: number): Promise<HistoryRow[]>;
 

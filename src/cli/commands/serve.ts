@@ -1,8 +1,14 @@
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULT_THRESHOLDS } from '../../service/alerts.js';
 import { defaultConfig, type ServiceConfig } from '../../service/config.js';
 import { createService, type Service } from '../../service/service.js';
+import {
+  DEFAULT_LEASE_MS,
+  describeOwner,
+  type StaleWriterError,
+  type WriterOptions,
+} from '../../store/index.js';
 import { parseNumber, print } from '../program.js';
 
 interface ServeOptions {
@@ -15,6 +21,8 @@ interface ServeOptions {
   logLevel: string;
   rateLimit: number;
   snapshotEvery: number;
+  standby?: boolean;
+  lease: number;
   alertWarning: number;
   alertMarginCall: number;
   alertLiquidation: number;
@@ -24,14 +32,14 @@ interface ServeOptions {
 const money = (n: number): string =>
   n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
-function configOf(opts: ServeOptions): ServiceConfig {
+function configOf(opts: ServeOptions, writer: WriterOptions): ServiceConfig {
   const base = defaultConfig();
   const databaseUrl = opts.database ?? process.env.UNIMARGIN_DATABASE_URL;
   return {
     ...base,
     store: databaseUrl
-      ? { databaseUrl, databaseSchema: opts.dbSchema ?? process.env.UNIMARGIN_DATABASE_SCHEMA }
-      : { dataDir: resolve(opts.dataDir) },
+      ? { databaseUrl, databaseSchema: opts.dbSchema ?? process.env.UNIMARGIN_DATABASE_SCHEMA, writer }
+      : { dataDir: resolve(opts.dataDir), writer },
     host: opts.host,
     port: opts.port,
     seedPath: opts.seed === false ? undefined : opts.seed === undefined ? base.seedPath : resolve(opts.seed),
@@ -87,6 +95,36 @@ function onSignals(service: Service, timeoutMs: number): void {
   process.once('SIGINT', () => stop('SIGINT'));
 }
 
+/**
+ * Returns the writer lease options of `serve`: a standby says while it waits; a lost lease (a newer writer took
+ * the store while this process was paused or cut off) stops the service, whose writes are refused from then on.
+ */
+function writerOptions(opts: ServeOptions, running: () => Service | undefined): WriterOptions {
+  if (!Number.isInteger(opts.lease) || opts.lease < 1000)
+    throw new InvalidArgumentError(
+      `--lease: ${opts.lease} is not a whole number of milliseconds of at least 1000`,
+    );
+  let waiting = false;
+  return {
+    standby: opts.standby === true,
+    leaseMs: opts.lease,
+    onWait: (holder) => {
+      if (!waiting)
+        print(
+          `standby: waiting for the store, held by ${describeOwner(holder.owner)} (epoch ${holder.epoch})`,
+        );
+      waiting = true;
+    },
+    onLost: (error: StaleWriterError) => {
+      const service = running();
+      process.stderr.write(`unimargin: ${error.message}; stopping\n`);
+      service?.ctx.log.error({ epoch: error.epoch, currentEpoch: error.currentEpoch }, 'writer lease lost');
+      setTimeout(() => process.exit(3), 5000).unref();
+      void (service?.close() ?? Promise.resolve()).finally(() => process.exit(3));
+    },
+  };
+}
+
 /** Adds `serve`: the HTTP and WebSocket service over the embedded store (or PostgreSQL). */
 export function register(program: Command): void {
   program
@@ -105,6 +143,13 @@ export function register(program: Command): void {
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'info')
     .option('--rate-limit <n>', 'requests per minute per key (0: off)', parseNumber, 6000)
     .option('--snapshot-every <n>', 'events between state snapshots', parseNumber, 1000)
+    .option('--standby', 'when another process holds the store, wait and take over once its lease ends')
+    .option(
+      '--lease <ms>',
+      'writer lease length: a writer that stops renewing (paused, cut off) loses the store after this long',
+      parseNumber,
+      DEFAULT_LEASE_MS,
+    )
     .option(
       '--alert-warning <ratio>',
       'MM/equity at which a warning is raised',
@@ -130,8 +175,14 @@ export function register(program: Command): void {
       0.05,
     )
     .action(async (opts: ServeOptions) => {
-      const config = configOf(opts);
+      // The lease may be lost at any time after the store opens: the handler stops whichever service runs then.
+      const running: { service?: Service } = {};
+      const config = configOf(
+        opts,
+        writerOptions(opts, () => running.service),
+      );
       const service = await createService(config);
+      running.service = service;
       onSignals(service, config.shutdownTimeoutMs);
       const url = await service.listen();
       announce(service, url);
