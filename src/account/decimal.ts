@@ -2,6 +2,7 @@
 // the edges and bigint fixed point inside, so that adding transfers and fills never rounds. Risk computation
 // converts to float64. Settlement's smallest-unit integers (settlement/units.ts) are built on this parser.
 import { z } from 'zod';
+import { BOUNDS, boundIssue, describeBound, type BoundKind } from '../core/bounds.js';
 
 /** An exact decimal: mantissa × 10^exponent. */
 export interface ExactDecimal {
@@ -102,16 +103,89 @@ export function roundedDecimal(value: number, places: number): string {
   return decimalOf(value.toFixed(places));
 }
 
-const DECIMAL_INPUT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,2})?$/;
+const DECIMAL_INPUT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?$/;
 
-/** A decimal given as a JSON number or string, normalised to a plain decimal string (exact, never a float). */
-export const decimalString = z.union([z.number(), z.string().trim().max(64)]).transform((value, ctx) => {
-  if (
-    (typeof value === 'number' && !Number.isFinite(value)) ||
-    (typeof value === 'string' && !DECIMAL_INPUT.test(value))
-  ) {
-    ctx.addIssue({ code: 'custom', message: `not a decimal number: ${JSON.stringify(value)}` });
-    return z.NEVER;
+/**
+ * The most decimal places a ledger decimal may have: 18, the smallest unit of ETH (wei) and of ERC-20 tokens with
+ * 18 decimals, the finest any asset is counted in.
+ */
+export const MAX_DECIMAL_PLACES = 18;
+
+/** Returns a decimal with the trailing zeros of its mantissa moved into its exponent. */
+function normalised({ mantissa, exponent }: ExactDecimal): ExactDecimal {
+  if (mantissa === 0n) return { mantissa, exponent: 0 };
+  let m = mantissa;
+  let e = exponent;
+  while (m % 10n === 0n) {
+    m /= 10n;
+    e += 1;
   }
-  return decimalOf(value);
-});
+  return { mantissa: m, exponent: e };
+}
+
+/** Returns whether |value| <= 10^power, exactly. */
+function atMostPowerOfTen(value: ExactDecimal, power: number): boolean {
+  const { mantissa, exponent } = normalised(value);
+  const digits = (mantissa < 0n ? -mantissa : mantissa).toString().length;
+  // value lies in [10^(digits+exponent-1), 10^(digits+exponent)).
+  if (mantissa === 0n || digits + exponent <= power) return true;
+  return digits === 1 && (mantissa === 1n || mantissa === -1n) && exponent === power;
+}
+
+/** A problem with a number at the edge: what is wrong, and why the limit is where it is. */
+export interface DecimalIssue {
+  message: string;
+  hint: string;
+}
+
+/**
+ * Returns why a decimal text cannot enter the ledger, or undefined: its magnitude must lie within BOUNDS.amount
+ * (the range of quantities too), checked exactly, with at most MAX_DECIMAL_PLACES places; with `kind`, its value
+ * must also lie within that kind's range.
+ */
+export function decimalIssue(text: string, kind?: BoundKind): DecimalIssue | undefined {
+  const value = parseExactDecimal(text);
+  if (value === undefined) return { message: `not a decimal number: ${JSON.stringify(text)}`, hint: '' };
+  const { amount } = BOUNDS;
+  if (!atMostPowerOfTen(value, Math.log10(amount.max)))
+    return {
+      message: `must be ${describeBound('amount')}, got ${text}`,
+      hint: `${amount.what}: ${amount.reason}`,
+    };
+  if (-normalised(value).exponent > MAX_DECIMAL_PLACES)
+    return {
+      message: `at most ${MAX_DECIMAL_PLACES} decimal places, got ${text}`,
+      hint: 'the smallest unit of any asset is 1e-18 (wei, and ERC-20 tokens with 18 decimals)',
+    };
+  if (kind === undefined) return undefined;
+  const issue = boundIssue(kind, Number(text), '');
+  return issue === undefined ? undefined : { message: issue.message, hint: issue.hint ?? '' };
+}
+
+/** Returns the decimal schema of ledger amounts, within a kind's range when given. */
+function decimalInput(kind?: BoundKind) {
+  return z.union([z.number(), z.string().trim().max(64)]).transform((value, ctx) => {
+    if (
+      (typeof value === 'number' && !Number.isFinite(value)) ||
+      (typeof value === 'string' && !DECIMAL_INPUT.test(value))
+    ) {
+      ctx.addIssue({ code: 'custom', message: `not a decimal number: ${JSON.stringify(value)}` });
+      return z.NEVER;
+    }
+    const issue = decimalIssue(String(value), kind);
+    if (issue !== undefined) {
+      ctx.addIssue({ code: 'custom', message: issue.message, params: { hint: issue.hint } });
+      return z.NEVER;
+    }
+    return decimalOf(value);
+  });
+}
+
+/**
+ * A decimal given as a JSON number or string, normalised to a plain decimal string (exact, never a float): a
+ * ledger amount or quantity, within BOUNDS.amount and MAX_DECIMAL_PLACES.
+ */
+export const decimalString = decimalInput();
+
+/** A decimal as `decimalString`, also within the range of a kind of number (a price: BOUNDS.price). */
+export const boundedDecimal = (kind: BoundKind) => decimalInput(kind);

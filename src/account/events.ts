@@ -4,10 +4,11 @@
 // Ledger amounts are exact decimal strings; a tick's prices and vols are float64 (they price, they move no money).
 import { z } from 'zod';
 import { accountSchema, assetCode, decimal, positiveDecimal } from '../core/index.js';
-import { decimalString, signDecimal } from './decimal.js';
+import { boundedDecimal, decimalString, signDecimal } from './decimal.js';
 
 const nonZero = decimalString.refine((d) => signDecimal(d) !== 0, { message: 'must not be zero' });
-const positive = decimalString.refine((d) => signDecimal(d) > 0, { message: 'must be > 0' });
+// Prices (fill price, entry price) lie within BOUNDS.price, as the book's do; amounts within BOUNDS.amount.
+const positive = boundedDecimal('price');
 const instrumentId = z.string().min(1).max(128);
 
 const envelope = {

@@ -3,6 +3,7 @@
 // src/risk/stressScenario.ts, the one the CLI's scenario files use; this file shapes its answer.
 import { z } from 'zod';
 import { InputError, type Instrument } from '../core/index.js';
+import { boundIssue } from '../core/bounds.js';
 import type { StressResult } from '../risk/stress.js';
 import type { StressScenario } from '../risk/stressScenario.js';
 import { fairPrice } from '../risk/index.js';
@@ -121,9 +122,16 @@ export function checkStressScenario(state: BookState, scenario: StressScenario):
   const issues = Object.keys(scenario.moves).flatMap((asset) => {
     if (asset === reporting)
       return [{ path: `body.moves.${asset}`, message: `the reporting currency ${asset} cannot move` }];
-    if (state.market.prices[asset] === undefined)
+    const price = state.market.prices[asset];
+    if (price === undefined)
       return [{ path: `body.moves.${asset}`, message: `the market has no price for ${asset}` }];
-    return [];
+    // The moved price is a price like any other: within BOUNDS.price.
+    const moved = boundIssue(
+      'price',
+      price * (1 + scenario.moves[asset]!.price),
+      `body.moves.${asset}.price`,
+    );
+    return moved === undefined ? [] : [{ ...moved, message: `the moved price ${moved.message}` }];
   });
   if (issues.length > 0) throw new InputError(issues);
 }

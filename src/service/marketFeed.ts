@@ -3,7 +3,7 @@ import { InputError, marketSchema, resolveBook, type Market } from '../core/inde
 import { zodIssues } from '../core/index.js';
 import type { MarketEventRow, Store } from '../store/index.js';
 import type { BookState } from './bookState.js';
-import { moveMarket, ticksSchema, ticksToMoves, type Tick } from './marketMoves.js';
+import { moveMarket, ticksSchema, ticksToMoves, volChangeIssues, type Tick } from './marketMoves.js';
 
 // Tick batches replayed at start are bounded: after this many, the current market is stored as a snapshot.
 const COMPACT_EVERY = 500;
@@ -26,8 +26,16 @@ export class MarketFeed {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Returns the market after ticks, or throws InputError when the book would not hold under it. */
+  /** Returns the market after ticks, or throws InputError (paths within the request body) when they do not apply. */
   private tickedMarket(ticks: readonly Tick[]): Market {
+    const { reportingCurrency } = this.state.settings;
+    const issues = volChangeIssues(
+      this.state.market,
+      reportingCurrency,
+      this.state.instruments.values(),
+      ticks,
+    );
+    if (issues.length > 0) throw new InputError(issues.map((i) => ({ ...i, path: `body.${i.path}` })));
     try {
       return moveMarket(
         this.state.market,
@@ -36,17 +44,29 @@ export class MarketFeed {
         ticksToMoves(this.state.market, ticks),
       );
     } catch (error) {
-      if (error instanceof RangeError) throw new InputError([{ path: 'ticks', message: error.message }]);
+      if (error instanceof RangeError) throw new InputError([{ path: 'body.ticks', message: error.message }]);
       throw error;
     }
   }
 
-  private check(market: Market, prefix: string): void {
+  /**
+   * Throws InputError unless the book holds under a market, with paths in the request (`where`): a snapshot's own
+   * fields (`body.prices.BTC`), else the book's field that fails, after `where`.
+   */
+  private check(market: Market, where: string): void {
     try {
       resolveBook(this.state.toBook(new Map(), market));
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      throw new InputError(error.issues.map((i) => ({ ...i, path: `${prefix}${i.path}` })));
+      throw new InputError(
+        error.issues.map((i) => {
+          const own = where === 'body' && i.path.startsWith('market.');
+          return {
+            ...i,
+            path: own ? `body.${i.path.slice('market.'.length)}` : `${where} (resulting book): ${i.path}`,
+          };
+        }),
+      );
     }
   }
 
@@ -56,23 +76,26 @@ export class MarketFeed {
     return next;
   }
 
-  /** Replaces the market with a snapshot (input form); returns its id once stored. */
+  /** Replaces the market with a snapshot (input form); returns its id once stored. Errors name `body` fields. */
   replace(input: unknown): Promise<number> {
     const parsed = marketSchema.safeParse(input);
-    if (!parsed.success) return Promise.reject(new InputError(zodIssues(parsed.error)));
+    if (!parsed.success)
+      return Promise.reject(
+        new InputError(zodIssues(parsed.error).map((i) => ({ ...i, path: `body.${i.path}` }))),
+      );
     return this.serial(async () => {
-      this.check(parsed.data, '');
+      this.check(parsed.data, 'body');
       const id = await this.store.appendMarketEvent('snapshot', parsed.data, this.now());
       this.set(parsed.data, 0);
       return id;
     });
   }
 
-  /** Applies ticks; returns the market event's id once stored. */
+  /** Applies ticks; returns the market event's id once stored. Errors name `body.ticks` fields. */
   tick(ticks: readonly Tick[]): Promise<number> {
     return this.serial(async () => {
       const market = this.tickedMarket(ticks);
-      this.check(market, 'market.');
+      this.check(market, 'body.ticks');
       const id = await this.store.appendMarketEvent('ticks', ticks, this.now());
       this.set(market, this.ticksSinceSnapshot + 1);
       if (this.ticksSinceSnapshot >= COMPACT_EVERY) await this.snapshotNow();

@@ -1,9 +1,11 @@
 // Market ticks and stress moves: a new market in which some assets' index prices and implied vols have moved,
 // with every mark, forward and option vol carried along by the same valuation the margin models use.
 import { z } from 'zod';
-import { assetCode, type Instrument, type Market } from '../core/index.js';
+import { assetCode, type InputIssue, type Instrument, type Market } from '../core/index.js';
 import { createMarketView, noShift, optionPremium, tokenNav, type AssetShift } from '../scenarios/index.js';
 import { decimalString } from '../account/index.js';
+import { boundedDecimal } from '../account/decimal.js';
+import { BOUNDS, describeBound, withinBound } from '../core/bounds.js';
 
 /** A move of one asset: a new index price (or a relative move) and a shift of its options' implied vols. */
 export interface AssetMove {
@@ -14,16 +16,21 @@ export interface AssetMove {
   volShift: number;
 }
 
-const positiveNumber = decimalString.transform(Number).refine((n) => n > 0, { message: 'must be > 0' });
+const price = boundedDecimal('price').transform(Number);
+// A vol moves by at most the widest vol there is; whether it would leave the market's vols valid is checked
+// against the market (checkVolChanges).
+const volChange = decimalString.transform(Number).refine((n) => Math.abs(n) <= BOUNDS.volatility.max, {
+  message: `must be between -${BOUNDS.volatility.max} and ${BOUNDS.volatility.max} (vol points as a fraction)`,
+});
 
 /** A tick: the new index price and/or vol change of one underlying. */
 export const tickSchema = z
   .strictObject({
     underlying: assetCode,
     /** New index price in the reporting currency. */
-    price: positiveNumber.optional(),
+    price: price.optional(),
     /** Change of every implied vol on the underlying, as a fraction (0.02 = +2 vol points). */
-    volChange: decimalString.transform(Number).optional(),
+    volChange: volChange.optional(),
   })
   .refine((t) => t.price !== undefined || t.volChange !== undefined, {
     message: 'a tick needs a price or a volChange',
@@ -42,6 +49,55 @@ export function ticksToMoves(market: Market, ticks: readonly Tick[]): AssetMove[
     moves.set(t.underlying, { asset: t.underlying, factor, volShift: prior.volShift + (t.volChange ?? 0) });
   }
   return [...moves.values()];
+}
+
+/** Returns the implied vols on an underlying: its options' vols as the market values them, and smile points. */
+function volsOn(market: Market, reportingCurrency: string, instruments: Iterable<Instrument>, asset: string) {
+  const view = createMarketView(market, reportingCurrency);
+  const vols: { vol: number; what: string }[] = [];
+  for (const inst of instruments) {
+    if (inst.kind !== 'option' || inst.underlying !== asset || inst.expiry <= market.asOf) continue;
+    try {
+      vols.push({ vol: view.vol(inst), what: inst.id });
+    } catch (error) {
+      // An option the market cannot value (no vol) has no vol to move.
+      if (!(error instanceof RangeError)) throw error;
+    }
+  }
+  for (const smile of market.smiles[asset] ?? [])
+    if ('points' in smile)
+      for (const p of smile.points) vols.push({ vol: p.vol, what: `a smile point of ${asset}` });
+  return vols;
+}
+
+/**
+ * Returns the issues of ticks whose volChange would take an implied vol of their underlying (after the ticks
+ * before them) out of BOUNDS.volatility, at `ticks[i].volChange`: a tick never floors or caps a vol silently.
+ */
+export function volChangeIssues(
+  market: Market,
+  reportingCurrency: string,
+  instruments: Iterable<Instrument>,
+  ticks: readonly Tick[],
+): InputIssue[] {
+  const list = [...instruments];
+  const shifts = new Map<string, number>();
+  const issues: InputIssue[] = [];
+  ticks.forEach((t, i) => {
+    if (t.volChange === undefined || t.volChange === 0) return;
+    const shift = (shifts.get(t.underlying) ?? 0) + t.volChange;
+    shifts.set(t.underlying, shift);
+    const bad = volsOn(market, reportingCurrency, list, t.underlying).find(
+      (v) => !withinBound('volatility', v.vol + shift),
+    );
+    if (bad !== undefined)
+      issues.push({
+        path: `ticks[${i}].volChange`,
+        message: `would move the vol of ${bad.what} from ${bad.vol} to ${bad.vol + shift}; vols must stay ${describeBound('volatility')}`,
+        hint: `${BOUNDS.volatility.what}: ${BOUNDS.volatility.reason}`,
+      });
+  });
+  return issues;
 }
 
 type Quote = Market['instruments'][string];

@@ -25,6 +25,9 @@ function issuesOf(error: z.ZodError, part: string): InputIssue[] {
     const out: InputIssue = { path: formatPath([part, ...issue.path]), message };
     if (issue.code === 'unrecognized_keys')
       out.hint = 'remove it, or check its spelling against /openapi.json';
+    // A range check states why its limits are where they are (src/core/bounds.ts).
+    const hint = issue.code === 'custom' ? (issue.params as { hint?: unknown } | undefined)?.hint : undefined;
+    if (typeof hint === 'string' && hint !== '') out.hint = hint;
     return out;
   });
 }

@@ -114,8 +114,26 @@ async function createAccount(
   ctx.recomputer.schedule();
 }
 
+/**
+ * Throws InputError (at `body.<field>`) when the book's rules refuse the instrument itself: an underlying or quote
+ * with no index price, an expiry already past. Its market quote (an option's vol, a token's NAV) may come later:
+ * it is checked when an account holds the instrument.
+ */
+function checkInstrument(ctx: ServiceContext, instrument: Instrument): void {
+  const book = { ...ctx.state.settings, instruments: [instrument], accounts: [], market: ctx.state.market };
+  try {
+    resolveBook(book);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    const own = error.issues.filter((i) => i.path.startsWith('instruments[0]'));
+    if (own.length > 0)
+      throw new InputError(own.map((i) => ({ ...i, path: i.path.replace(/^instruments\[0\]/, 'body') })));
+  }
+}
+
 async function addInstrument(ctx: ServiceContext, instrument: Instrument): Promise<void> {
   if (ctx.state.instruments.has(instrument.id)) throw new HttpError(409, 'instrument already exists');
+  checkInstrument(ctx, instrument);
   await ctx.store.putInstruments([{ id: instrument.id, definition: instrument, createdAt: ctx.now() }]);
   ctx.state.instruments.set(instrument.id, instrument);
   // Ticks replayed at start move every instrument known then: a snapshot now keeps replays exact.

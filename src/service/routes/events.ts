@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { InputError } from '../../core/index.js';
 import type { ServiceContext } from '../context.js';
 import { checkEvent } from '../eventLog.js';
-import { accountEventSchema, type AccountEvent } from '../../account/index.js';
+import { accountEventSchema, applyEvent, type AccountEvent } from '../../account/index.js';
 import { HttpError } from '../httpError.js';
 import { idParams, queryLimit } from '../schemas.js';
 import { doc, visibleNode } from './common.js';
@@ -14,6 +14,39 @@ const eventsQuery = z.strictObject({
   afterSeq: z.coerce.number().int().min(0).default(0),
   limit: queryLimit(1000, 100),
 });
+
+/**
+ * Returns the field of an event that a problem of the account's resulting ledger comes from: the book built from
+ * it names `balances[i]` and `positions[i]` in ledger order, which are the event's `asset`, `fee.asset`,
+ * `instrument` or its own adjustment line. Other paths are the event's already.
+ */
+function eventField(ctx: ServiceContext, accountId: string, event: AccountEvent, path: string): string {
+  const match = /^(balances|positions)\[(\d+)\](?:\.(.*))?$/.exec(path);
+  if (match === null) return path;
+  const [, list, index, rest = ''] = match;
+  const ledger = ctx.state.ledgerCopy(accountId);
+  applyEvent(ledger, event, (i) => ctx.state.instruments.get(i));
+  const name = [...(list === 'balances' ? ledger.balances : ledger.positions).keys()][Number(index)];
+  if (name === undefined) return path;
+  const line = (i: number): string => (i < 0 ? path : `${list}[${i}]${rest === '' ? '' : `.${rest}`}`);
+  switch (event.kind) {
+    case 'transfer':
+      return event.asset === name ? 'asset' : path;
+    case 'fill':
+    case 'position': {
+      // A balance other than the fee's is a leg of the fill: the instrument's quote or settlement asset.
+      if (list === 'balances')
+        return event.kind === 'position' ? path : event.fee?.asset === name ? 'fee.asset' : 'instrument';
+      if (name !== event.instrument) return path;
+      if (rest === 'entryPrice') return event.kind === 'fill' ? 'price' : 'entryPrice';
+      return rest === 'quantity' ? 'quantity' : 'instrument';
+    }
+    case 'adjustment':
+      return list === 'balances'
+        ? line(event.balances.findIndex((b) => b.asset === name))
+        : line(event.positions.findIndex((p) => p.instrument === name));
+  }
+}
 
 function registerPostEvent(app: FastifyInstance, ctx: ServiceContext): void {
   const s = ctx.schemas;
@@ -45,7 +78,9 @@ function registerPostEvent(app: FastifyInstance, ctx: ServiceContext): void {
       } catch (error) {
         ctx.metrics.events.inc({ kind: event.kind, result: 'invalid' });
         if (error instanceof InputError)
-          throw new InputError(error.issues.map((i) => ({ ...i, path: `body.${i.path}` })));
+          throw new InputError(
+            error.issues.map((i) => ({ ...i, path: `body.${eventField(ctx, id, event, i.path)}` })),
+          );
         throw error;
       }
       try {
