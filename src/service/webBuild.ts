@@ -14,8 +14,15 @@ import type { Logger } from 'pino';
 const STAMP = '.build.json';
 /** Packages bundled into the page: a new version of one is a new build. */
 const BUNDLED = ['preact', 'uplot', 'echarts', 'vite', '@preact/preset-vite'];
-// The status levels are the margin layer's own (one definition), bundled from there.
-const SOURCES = ['index.html', 'vite.config.ts', 'tsconfig.json', 'src', 'public', '../src/margin/status.ts'];
+/** The sources of the build, relative to web/: the status levels are the margin layer's own (one definition). */
+export const WEB_SOURCES = [
+  'index.html',
+  'vite.config.ts',
+  'tsconfig.json',
+  'src',
+  'public',
+  '../src/margin/status.ts',
+];
 
 /** Where the dashboard is: the Vite project, and its output. */
 export interface WebPaths {
@@ -60,7 +67,7 @@ function bundledVersions(project: string): string {
 
 /** Returns the digest of the dashboard's sources: paths, contents and the bundled packages' versions. */
 export async function sourceDigest(project: string): Promise<string> {
-  const files = (await Promise.all(SOURCES.map((s) => filesUnder(join(project, s))))).flat().sort();
+  const files = (await Promise.all(WEB_SOURCES.map((s) => filesUnder(join(project, s))))).flat().sort();
   const hash = createHash('sha256').update(bundledVersions(project));
   for (const file of files) {
     hash.update(`\0${relative(project, file).split(sep).join('/')}\0`);

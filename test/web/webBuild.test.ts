@@ -16,7 +16,13 @@ import {
 } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
-import { ensureWebBuild, sourceDigest, webPaths, type WebPaths } from '../../src/service/webBuild.js';
+import {
+  ensureWebBuild,
+  sourceDigest,
+  WEB_SOURCES,
+  webPaths,
+  type WebPaths,
+} from '../../src/service/webBuild.js';
 import { RESULTS } from './support.js';
 
 let root: string;
@@ -38,7 +44,7 @@ before(() => {
   mkdirSync(RESULTS, { recursive: true });
   root = resolve(mkdtempSync(join(RESULTS, 'web-build-')));
   const project = join(root, 'web');
-  for (const part of ['index.html', 'vite.config.ts', 'tsconfig.json', 'src', 'public'])
+  for (const part of WEB_SOURCES)
     cpSync(join(source.project, part), join(project, part), { recursive: true });
   paths = { project, dist: join(project, 'dist') };
 });

@@ -105,7 +105,7 @@ export function viewRows(
 
 /** Returns the rows whose ancestors are all expanded. */
 export function visibleRows(rows: readonly TreeRowInfo[], collapsed: ReadonlySet<string>): TreeRowInfo[] {
-  if (collapsed.size === 0) return [...rows];
+  if (collapsed.size === 0) return rows as TreeRowInfo[];
   const hidden = new Set<string>();
   return rows.filter((r) => {
     if (r.parent !== null && (hidden.has(r.parent) || collapsed.has(r.parent))) {
@@ -131,5 +131,7 @@ export function siblingPositions(rows: readonly TreeRowInfo[]): Map<string, [num
 
 /** Returns the venues of the rows, sorted. */
 export function venuesOf(rows: readonly TreeRowInfo[]): string[] {
-  return [...new Set(rows.flatMap((r) => (r.venue === undefined ? [] : [r.venue])))].sort();
+  const venues = new Set<string>();
+  for (const r of rows) if (r.venue !== undefined) venues.add(r.venue);
+  return [...venues].sort();
 }

@@ -72,9 +72,9 @@ class FigureBook {
     this.versions.set(id, version);
   }
 
-  /** Applies a whole /v1/margin answer. */
+  /** Applies a whole /v1/margin answer (its node objects are kept as they are: no copy per node). */
   load(margin: MarginList): void {
-    for (const { id, parent: _p, ...f } of margin.nodes) this.set(id, f, margin.version);
+    for (const n of margin.nodes) this.set(n.id, n, margin.version);
   }
 }
 
@@ -139,8 +139,7 @@ function batched(
     pending ??= { version: 0, at: 0, alerts: [] };
     if (m.type === 'alert') pending.alerts.push(m.alert);
     else {
-      for (const { id, ...figures } of m.type === 'margin' ? [m.node] : m.nodes)
-        book.set(id, figures, m.version);
+      for (const n of m.type === 'margin' ? [m.node] : m.nodes) book.set(n.id, n, m.version);
       if (m.version >= pending.version) [pending.version, pending.at] = [m.version, m.at];
       if (m.type === 'margins' && m.missed === true) resync();
     }
