@@ -1,9 +1,10 @@
-// Recomputes every node's margin after changes, coalescing bursts: while one recompute runs, further changes
-// only mark the state dirty, and one more recompute follows. After each: history rows, WebSocket updates,
-// alerts (stored, pushed, sent to webhooks).
+// Recomputes the changed nodes' margin after changes, coalescing bursts: a recompute starts at most once per
+// interval (changes in between only mark the state dirty, and the next recompute takes them all). After each:
+// WebSocket updates, history rows (only for nodes whose figures changed, at most once per node per history
+// window) and alerts (stored, pushed, sent to webhooks).
 import type { Logger } from 'pino';
 import { TreeReporter, type MarginReport, type NodeExplain, type ReportNode } from '../report/index.js';
-import type { Store } from '../store/index.js';
+import type { HistoryRow, Store } from '../store/index.js';
 import type { AlertTracker } from './alerts.js';
 import type { BookState } from './bookState.js';
 import type { Hub } from './hub.js';
@@ -50,14 +51,116 @@ export function nodeFigures(n: ReportNode): Record<string, unknown> {
   };
 }
 
+/** The least time between two history rows of one node (ms): a chart at one-second resolution is plenty. */
+export const HISTORY_WINDOW_MS = 1000;
+
+const figuresKey = (r: HistoryRow): string => JSON.stringify([r.equity, r.im, r.mm, r.marginRatio, r.status]);
+
+/**
+ * Writes history rows at a bounded rate: a node's row is written only when its figures differ from its last
+ * row, and at most once per window (by the service clock); a change inside the window is held, each newer one
+ * replacing it, and the one held is written when the window ends, with the time and version it was computed at.
+ */
+export class HistoryWriter {
+  private readonly last = new Map<string, { key: string; writtenAt: number }>();
+  private readonly held = new Map<string, HistoryRow>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly append: (rows: readonly HistoryRow[]) => Promise<void>,
+    private readonly windowMs: number,
+    private readonly now: () => number,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  /** Takes a recompute's changed nodes; resolves once the rows due now are stored. */
+  async record(rows: readonly HistoryRow[]): Promise<void> {
+    const now = this.now();
+    const due: HistoryRow[] = [];
+    for (const row of rows) {
+      const last = this.last.get(row.nodeId);
+      if (last?.key === figuresKey(row)) {
+        this.held.delete(row.nodeId);
+        continue;
+      }
+      if (last !== undefined && now - last.writtenAt < this.windowMs) this.held.set(row.nodeId, row);
+      else {
+        this.held.delete(row.nodeId);
+        due.push(row);
+      }
+    }
+    this.arm();
+    await this.write(due, now);
+  }
+
+  /** Writes every held row now (at shutdown, or when a caller waits for the service to be idle). */
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const rows = [...this.held.values()];
+    this.held.clear();
+    await this.write(rows, this.now());
+    await this.settled();
+  }
+
+  /** Resolves when the writes started so far are done. */
+  settled(): Promise<void> {
+    return this.writing;
+  }
+
+  /** Sets a timer for the earliest end of a window of a node with a held row. */
+  private arm(): void {
+    if (this.timer !== undefined || this.held.size === 0) return;
+    const now = this.now();
+    let next = this.windowMs;
+    for (const id of this.held.keys())
+      next = Math.min(next, (this.last.get(id)?.writtenAt ?? now) + this.windowMs - now);
+    this.timer = setTimeout(() => this.writeDue(), Math.max(0, next));
+    this.timer.unref?.();
+  }
+
+  private writeDue(): void {
+    this.timer = undefined;
+    const now = this.now();
+    const due: HistoryRow[] = [];
+    for (const [id, row] of this.held) {
+      const last = this.last.get(id);
+      if (last !== undefined && now - last.writtenAt < this.windowMs) continue;
+      this.held.delete(id);
+      due.push(row);
+    }
+    this.write(due, now).catch(this.onError);
+    this.arm();
+  }
+
+  private write(rows: readonly HistoryRow[], now: number): Promise<void> {
+    if (rows.length === 0) return this.writing;
+    for (const r of rows) this.last.set(r.nodeId, { key: figuresKey(r), writtenAt: now });
+    const done = this.writing.then(() => this.append(rows));
+    this.writing = done.catch(() => undefined);
+    return done;
+  }
+}
+
 /** Runs recomputes one at a time and keeps the latest. */
 export class Recomputer {
   latest: LatestReport | undefined;
   private dirty = false;
   private reporter: TreeReporter | undefined;
   private running: Promise<void> | undefined;
+  /** When the latest recompute started (performance.now()). */
+  private lastStart = -Infinity;
+  private readonly history: HistoryWriter;
 
-  constructor(private readonly deps: RecomputeDeps) {}
+  constructor(private readonly deps: RecomputeDeps) {
+    this.history = new HistoryWriter(
+      (rows) => deps.store.appendHistory(rows),
+      HISTORY_WINDOW_MS,
+      deps.now,
+      (error) => deps.log.error({ err: error }, 'history write failed'),
+    );
+  }
 
   /** Returns a node's explain tree on the state of the latest recompute. */
   explain(id: string): NodeExplain {
@@ -73,23 +176,25 @@ export class Recomputer {
     });
   }
 
-  /** Resolves when no recompute is pending or running. */
+  /** Resolves when no recompute is pending or running and every history row held is stored. */
   async idle(): Promise<void> {
     while (this.running !== undefined) await this.running;
+    await this.history.flush();
   }
 
   private async loop(): Promise<void> {
     await new Promise<void>((r) => setImmediate(r));
     while (this.dirty) {
+      // The cap holds across bursts: a change right after a recompute waits for the interval to end.
+      const wait = this.lastStart + this.deps.minIntervalMs - performance.now();
+      if (wait > 0) await new Promise<void>((r) => setTimeout(r, Math.ceil(wait)));
       this.dirty = false;
-      const started = performance.now();
+      this.lastStart = performance.now();
       try {
         await this.runOnce();
       } catch (error) {
         this.deps.log.error({ err: error }, 'recompute failed');
       }
-      const wait = this.deps.minIntervalMs - (performance.now() - started);
-      if (this.dirty && wait > 0) await new Promise<void>((r) => setTimeout(r, wait));
     }
   }
 
@@ -109,7 +214,7 @@ export class Recomputer {
     this.latest = { version, stateVersion, at, report: this.reporter.summary(), nodes };
     if (refreshed.length === 0) return;
     hub.publishMargins(version, at, new Map(refreshed.map((n) => [n.id, nodeFigures(n)])));
-    await this.deps.store.appendHistory(
+    await this.history.record(
       refreshed.map((n) => ({
         nodeId: n.id,
         at,
