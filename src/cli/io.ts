@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { InputError, loadBook, type ResolvedBook } from '../core/index.js';
+import { evaluateMargins } from '../aggregate/index.js';
 import { checkRulebooks } from '../margin/index.js';
+import { createMarketView } from '../scenarios/index.js';
 import { checkMarket } from '../scenarios/checkMarket.js';
 
 /** Returns a file's text; a missing or unreadable file is an InputError naming the file. */
@@ -28,6 +30,16 @@ export function checkedBook(text: string, source = 'book'): ResolvedBook {
   const book = loadBook(text, source);
   checkRulebooks(book);
   return checkMarket(book);
+}
+
+/**
+ * Returns the checked book after margining every node of it once, as `validate` does: what only a model finds
+ * (a rulebook's parameters it reads as it margins) is then refused by validate too, before any report runs.
+ */
+export function validatedBook(text: string, source = 'book'): ResolvedBook {
+  const book = checkedBook(text, source);
+  evaluateMargins(book, createMarketView(book.market, book.reportingCurrency));
+  return book;
 }
 
 /** Returns the checked book (checkedBook) read from a JSON or YAML file. */

@@ -13,6 +13,8 @@ export interface Bound {
   /** The value may not equal min (or max). */
   exclusiveMin?: boolean;
   exclusiveMax?: boolean;
+  /** A non-zero value must be at least this large in magnitude (signed quantities and amounts). */
+  minMagnitude?: number;
   /** What the number is, with its unit, for messages and the schema. */
   what: string;
   /** Why these limits. */
@@ -27,12 +29,14 @@ export const BOUNDS = {
   quantity: {
     min: -1e15,
     max: 1e15,
+    minMagnitude: 1e-18,
     what: 'signed quantity of contracts or units',
     reason: SUPPLY,
   },
   amount: {
     min: -1e15,
     max: 1e15,
+    minMagnitude: 1e-18,
     what: 'signed amount of an asset',
     reason: SUPPLY,
   },
@@ -170,7 +174,10 @@ function short(x: number): string {
 /** Returns the range of a kind as text, e.g. `between 1e-12 and 1e12` or `> 0 and <= 3650`. */
 export function describeBound(kind: BoundKind): string {
   const b: Bound = BOUNDS[kind];
-  return `${b.exclusiveMin ? '>' : '>='} ${short(b.min)} and ${b.exclusiveMax ? '<' : '<='} ${short(b.max)}`;
+  const range = `${b.exclusiveMin ? '>' : '>='} ${short(b.min)} and ${b.exclusiveMax ? '<' : '<='} ${short(b.max)}`;
+  return b.minMagnitude === undefined
+    ? range
+    : `${range}, and 0 or at least ${short(b.minMagnitude)} in magnitude`;
 }
 
 /** Returns whether a number lies within the range of a kind (false for NaN and infinities). */
@@ -179,7 +186,8 @@ export function withinBound(kind: BoundKind, value: number): boolean {
   if (!Number.isFinite(value)) return false;
   const aboveMin = b.exclusiveMin ? value > b.min : value >= b.min;
   const belowMax = b.exclusiveMax ? value < b.max : value <= b.max;
-  return aboveMin && belowMax;
+  const notTiny = b.minMagnitude === undefined || value === 0 || Math.abs(value) >= b.minMagnitude;
+  return aboveMin && belowMax && notTiny;
 }
 
 /** Returns the issue of a number outside its kind's range, located at `path`; undefined when it is within. */

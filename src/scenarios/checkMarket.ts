@@ -71,14 +71,9 @@ function optionIssues(book: ResolvedBook, view: MarketView, option: OptionInstru
   }
 }
 
-/** Returns the assets of an account that get a scenario set: underlyings and quotes held, balance assets. */
-function riskAssets(account: ResolvedAccount, reporting: string): Set<string> {
-  const out = new Set<string>();
-  for (const p of account.positions) out.add(p.instrument.underlying).add(p.instrument.quote);
-  for (const b of account.balances) out.add(b.asset);
-  out.delete(reporting);
-  for (const s of account.parameters.collateral.stable) out.delete(s);
-  return out;
+/** Returns the assets an account's balances put under a price scenario. */
+function balanceAssets(account: ResolvedAccount): Set<string> {
+  return new Set(account.balances.map((b) => b.asset));
 }
 
 /** Returns the field of a scenario set's range that a failure to build it is reported at. */
@@ -91,22 +86,27 @@ function rangeField(s: ScenarioParameters, message: string): string {
 }
 
 /**
- * Returns the issues of the scenario sets the margin will scan: for every account, the set of each risk asset in
- * its subtree (a netting group scans its members' assets under the ancestor's parameters), built once per set
- * definition and asset. An issue is reported at the parameters that define the set: the book's, or the account's
- * own when it overrides them.
+ * Returns the issues of the scenario sets the margin, a what-if or a stress may scan: for every account, the set of
+ * each asset of every declared instrument (a what-if may trade any of them into any account) and of each balance
+ * in its subtree (a netting group scans its members' assets under the ancestor's parameters), stable assets and
+ * the reporting currency aside; each set is built once per definition and asset. An issue is reported at the
+ * parameters that define the set: the book's, or the account's own when it overrides them.
  */
 function scenarioSetIssues(book: ResolvedBook, view: MarketView): InputIssue[] {
   const issues: InputIssue[] = [];
+  const declared = new Set<string>();
+  for (const inst of book.instruments.values()) declared.add(inst.underlying).add(inst.quote);
   const tried = new Map<ScenarioParameters, Set<string>>();
   const subtree = new Map<string, Set<string>>();
   const index = new Map([...book.accounts.keys()].map((id, i) => [id, i]));
   for (const id of book.order) {
     const account = book.accounts.get(id)!;
-    const assets = riskAssets(account, book.reportingCurrency);
-    for (const child of account.children) for (const a of subtree.get(child) ?? []) assets.add(a);
-    subtree.set(id, assets);
-    for (const asset of assets) {
+    const held = balanceAssets(account);
+    for (const child of account.children) for (const a of subtree.get(child) ?? []) held.add(a);
+    subtree.set(id, held);
+    const stable = new Set([book.reportingCurrency, ...account.parameters.collateral.stable]);
+    for (const asset of new Set([...declared, ...held])) {
+      if (stable.has(asset)) continue;
       const own = account.parameters.underlyings[asset];
       const s = own ?? account.parameters.scenarios;
       const done = tried.get(s) ?? new Set<string>();

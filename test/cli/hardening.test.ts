@@ -78,6 +78,19 @@ const cases: [name: string, edit: (b: BookInput) => void, path: string, message:
     /implied needs market\.smiles\.BTC/,
   ],
   [
+    // Found by the book fuzzer: a what-if traded a declared ETH perpetual into an account, whose ewma range then
+    // had no ETH history; every declared instrument's assets are checked, as a what-if may trade any of them.
+    'range.source ewma with history of BTC only, and an ETH perpetual declared but not held',
+    (b) => {
+      b.instruments.push({ id: 'ETHUSDT', kind: 'perpetual', underlying: 'ETH', quote: 'USDT' });
+      b.market.prices.ETH = 2_000;
+      b.market.history = { BTC: { intervalHours: 24, closes: [40_000, 41_000, 39_500] } };
+      b.parameters = volatility('ewma');
+    },
+    'parameters.scenarios.range.source',
+    /ewma needs market\.history\.ETH/,
+  ],
+  [
     'an option mark of 0',
     (b) => (b.market.instruments!.C = { mark: 0 }),
     'market.instruments.C.mark',

@@ -4,11 +4,12 @@
 // charges and the short option minimum; across combined commodities the inter-commodity spreads. A contract
 // without a risk array gets one from our pricing. Defaults marked "project choice" have no published figure.
 import { z } from 'zod';
-import { formatPath, InputError, zodIssues } from '../../../core/index.js';
+import { assetCode, bounded, formatPath, InputError, zodIssues } from '../../../core/index.js';
 import { SPAN_SCENARIO_COUNT } from './scenarios.js';
 
-const finite = z.number();
-const nonNegative = z.number().min(0);
+// Amounts within core/bounds.ts's range, so that no risk array or charge can overflow a sum.
+const finite = bounded(z.number(), 'amount');
+const nonNegative = bounded(z.number().min(0), 'amount');
 const tier = z.number().int().min(1);
 
 const contractSchema = z.strictObject({
@@ -32,13 +33,13 @@ const commoditySchema = z.strictObject({
   /** Positions on this underlying belong to the commodity unless a contract entry places them elsewhere. */
   underlying: z.string().optional(),
   /** Currency of the risk arrays and charges; the reporting currency when omitted. */
-  currency: z.string().optional(),
+  currency: assetCode.optional(),
   /** Price scan range as a fraction of the underlying's price (project choice: 0.15, the grid's range). */
   priceScanRange: z.number().gt(0).lt(1).default(0.15),
   /** Volatility scan range, relative (0.25 = vols up and down by a quarter; project choice). */
   volScanRange: z.number().min(0).max(1).default(0.25),
   /** Extreme moves: a multiple of the range (CME: 2) counting a fraction of the loss (CME: 35%). */
-  extremeMultiple: z.number().gt(0).default(2),
+  extremeMultiple: bounded(z.number(), 'extremeMultiple').default(2),
   extremeCover: z.number().min(0).max(1).default(0.35),
   /** Days the scenarios look ahead (CME: one trading day; counted here as one calendar day). */
   lookAheadDays: nonNegative.default(1),
