@@ -25,7 +25,10 @@ export interface ServiceConfig {
   marketBodyLimit: number;
   /** Least time between the starts of two recomputes (changes in between are coalesced). */
   recomputeIntervalMs: number;
-  /** A state snapshot is stored after this many events, so a restart replays at most that many. */
+  /**
+   * A state snapshot is stored after this many events (or as many as there are accounts, if more: a snapshot
+   * costs the whole book), so a restart replays at most that many.
+   */
   snapshotEvery: number;
   thresholds: AlertThresholds;
   webhooks: WebhookOptions;

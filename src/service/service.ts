@@ -88,7 +88,9 @@ function eventLogOf(
   const onApplied = (stored: readonly unknown[]): void => {
     recomputer.schedule();
     sinceSnapshot += stored.length;
-    if (sinceSnapshot >= config.snapshotEvery) {
+    // A snapshot serialises every ledger: taken no more often than once per account's worth of events, so its
+    // cost per event stays that of one account however large the book.
+    if (sinceSnapshot >= Math.max(config.snapshotEvery, state.accounts.size)) {
       sinceSnapshot = 0;
       void snapshot();
     }

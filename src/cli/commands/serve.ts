@@ -142,7 +142,12 @@ export function register(program: Command): void {
     .option('--no-seed', 'start an empty store with no accounts')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'info')
     .option('--rate-limit <n>', 'requests per minute per key (0: off)', parseNumber, 6000)
-    .option('--snapshot-every <n>', 'events between state snapshots', parseNumber, 1000)
+    .option(
+      '--snapshot-every <n>',
+      'events between state snapshots (or the number of accounts, if more)',
+      parseNumber,
+      1000,
+    )
     .option('--standby', 'when another process holds the store, wait and take over once its lease ends')
     .option(
       '--lease <ms>',
