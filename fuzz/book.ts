@@ -14,7 +14,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { BOUNDS, InputError, parseText, type BoundKind, type ResolvedBook } from '../src/core/index.js';
+import {
+  BOUNDS,
+  firstNonFinite,
+  InputError,
+  parseText,
+  type BoundKind,
+  type ResolvedBook,
+} from '../src/core/index.js';
 import { validatedBook } from '../src/cli/io.js';
 import { formatReport } from '../src/cli/format.js';
 import { formatWhatIf } from '../src/cli/commands/whatif.js';
@@ -444,24 +451,8 @@ export const bookCaseArb: fc.Arbitrary<BookCase> = fc
 // ---------------------------------------------------------------------------------------------------------------
 // Running one input.
 
-function nonFinite(value: unknown, path = '$'): string | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const p = nonFinite(value[i], `${path}[${i}]`);
-      if (p !== undefined) return p;
-    }
-  } else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      const p = nonFinite(v, `${path}.${k}`);
-      if (p !== undefined) return p;
-    }
-  }
-  return undefined;
-}
-
 function checkOutput(stage: string, value: unknown, text: string, input: string): void {
-  const bad = nonFinite(value);
+  const bad = firstNonFinite(value);
   if (bad !== undefined) throw new FuzzFailure(stage, `non-finite number at ${bad}`);
   // The text may repeat the input's own strings (a venue named "NaN"); only then is it allowed to hold them.
   if (/NaN|Infinity/.test(text) && !/NaN|Infinity/.test(input))

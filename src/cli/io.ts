@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { InputError, loadBook, type ResolvedBook } from '../core/index.js';
+import { firstNonFinite, InputError, loadBook, type ResolvedBook } from '../core/index.js';
 import { evaluateMargins } from '../aggregate/index.js';
 import { checkRulebooks } from '../margin/index.js';
 import { createMarketView } from '../scenarios/index.js';
@@ -33,18 +33,35 @@ export function checkedBook(text: string, source = 'book'): ResolvedBook {
 }
 
 /**
- * Returns the checked book after margining every node of it once, as `validate` does: what only a model finds
- * (a rulebook's parameters it reads as it margins) is then refused by validate too, before any report runs.
+ * Returns the checked book after margining every node of it once, as every command does before its own work: what
+ * only a model finds (a rulebook's parameters it reads as it margins) is refused by validate as by report, and a
+ * margin that is not a finite number (a rulebook parameter outside any meaningful range) is refused at the
+ * account whose own margin it is, instead of printing NaN or Infinity.
  */
 export function validatedBook(text: string, source = 'book'): ResolvedBook {
   const book = checkedBook(text, source);
-  evaluateMargins(book, createMarketView(book.market, book.reportingCurrency));
+  const margins = evaluateMargins(book, createMarketView(book.market, book.reportingCurrency));
+  const index = new Map([...book.accounts.keys()].map((id, i) => [id, i]));
+  const issues = [...margins.values()].flatMap((node) => {
+    const { groups: _groups, ...figures } = node;
+    const where = firstNonFinite(figures, 'margin');
+    if (where === undefined) return [];
+    const account = book.accounts.get(node.id)!;
+    return [
+      {
+        path: `accounts[${index.get(node.id)}]`,
+        message: `the ${account.rulebook ?? account.model} margin of ${node.id} is not a finite number (${where.replace(/^margin\./, '')})`,
+        hint: 'a parameter is outside any meaningful range: check the account’s parameters and rulebook parameters',
+      },
+    ];
+  });
+  if (issues.length > 0) throw new InputError(issues.slice(0, 1));
   return book;
 }
 
-/** Returns the checked book (checkedBook) read from a JSON or YAML file. */
+/** Returns the book read from a JSON or YAML file, checked and margined once as validate does (validatedBook). */
 export async function readBook(path: string): Promise<ResolvedBook> {
-  return checkedBook(await readInputFile(path), path);
+  return validatedBook(await readInputFile(path), path);
 }
 
 /** Writes text to stdout, waiting while the stream's buffer is full (a large report is never held twice). */

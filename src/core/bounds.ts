@@ -230,3 +230,20 @@ export function bounded<T extends z.ZodType<number, unknown>>(schema: T, kind: B
     })
     .meta(boundKeywords(kind));
 }
+
+/** Returns the path (`$.a[2].b`) of the first NaN or infinite number inside a value, or undefined if none. */
+export function firstNonFinite(value: unknown, path = '$'): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = firstNonFinite(value[i], `${path}[${i}]`);
+      if (found !== undefined) return found;
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value)) {
+      const found = firstNonFinite(v, `${path}.${key}`);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}

@@ -8,6 +8,7 @@ export {
   boundKeywords,
   bounded,
   describeBound,
+  firstNonFinite,
   requireBound,
   withinBound,
   type Bound,

@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError, type BookInput, type InstrumentInput } from '../../src/core/index.js';
-import { checkedBook } from '../../src/cli/io.js';
+import { readFileSync } from 'node:fs';
+import { checkedBook, validatedBook } from '../../src/cli/io.js';
 import { buildReport } from '../../src/report/index.js';
 import { AS_OF, BTC_PERP_LINEAR, DAY, bookInput, btcOption, firstNonFinite } from '../support/books.js';
 
@@ -142,6 +143,24 @@ describe('issue 14 item 9: validate refuses what report would refuse, with the p
       assert.ok(found, `no issue at ${path}: ${JSON.stringify(issues)}`);
       assert.match(found.message, message);
     });
+});
+
+describe('a margin that is not a finite number is refused at its account (found by the book fuzzer)', () => {
+  it('Bybit inverse brackets with imRate 1e-320 (leverage 1e320) refuse the book at the account, not print Infinity', () => {
+    // examples/venues/bybit.book.yaml with one rulebook rate changed; the rulebook divides by it.
+    const text = readFileSync('examples/venues/bybit.book.yaml', 'utf8').replace(
+      "- { mmRate: '0.005', maintenanceAmount: '0', maxLeverage: '100', imRate: '0.01' }",
+      "- { mmRate: '0.005', maintenanceAmount: '0', maxLeverage: '100', imRate: '1e-320' }",
+    );
+    assert.notEqual(text, readFileSync('examples/venues/bybit.book.yaml', 'utf8'), 'the edit applied');
+    assert.throws(
+      () => validatedBook(text),
+      (e: unknown) =>
+        e instanceof InputError &&
+        /^accounts\[\d\]$/.test(e.issues[0]!.path) &&
+        /not a finite number/.test(e.issues[0]!.message),
+    );
+  });
 });
 
 describe('issue 14 item 9 through the real CLI: exit 2 and the path, for validate and report alike', () => {

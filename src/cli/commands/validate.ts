@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readInputFile, validatedBook } from '../io.js';
+import { readBook } from '../io.js';
 import { print } from '../program.js';
 
 /** Adds `validate`: check a book and list every problem with its path. */
@@ -9,8 +9,8 @@ export function register(program: Command): void {
     .description('check a book and list every problem with its path')
     .argument('<book>', 'book file (JSON or YAML)')
     .action(async (path: string) => {
-      // Every check the other commands run (checkedBook), and the margin of every node once (cli/io.ts).
-      const book = validatedBook(await readInputFile(path), path);
+      // readBook is what every command reads a book with (cli/io.ts): they cannot disagree.
+      const book = await readBook(path);
       const positions = [...book.accounts.values()].reduce((a, acc) => a + acc.positions.length, 0);
       print(
         `${path}: valid (${book.accounts.size} accounts, ${book.instruments.size} instruments, ${positions} positions)`,
