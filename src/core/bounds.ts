@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import { InputError, type InputIssue } from './errors.js';
 
-/** An interval of accepted values, what they measure and why (both shown in the error's hint). */
+/** An interval of accepted values, what they measure and why (the reason is the error's hint). */
 export interface Bound {
   min: number;
   max: number;
@@ -22,7 +22,8 @@ export interface Bound {
 }
 
 const SUPPLY =
-  'above every token supply (PEPE, SHIB: under 1e15 units) and below 2^53, where float64 stops counting units';
+  'above every token supply (PEPE, SHIB: under 1e15 units) and below 2^53, where float64 stops counting units; ' +
+  'not finer than 1e-18 (wei, the smallest unit of any chain), so that exact decimals hold it';
 
 /** The accepted range of each kind of number. */
 export const BOUNDS = {
@@ -45,8 +46,8 @@ export const BOUNDS = {
     max: 1e12,
     what: 'price (index, mark, entry, strike, forward, close, NAV or option premium)',
     reason:
-      'the cheapest listed tokens trade near 1e-10 USD and BTC near 1e9 in the weakest fiat quotes; ' +
-      'inside 1e-12..1e12 a price, its inverse and its products with quantities stay exact to float64 precision',
+      'the cheapest listed tokens trade near 1e-10 USD, BTC near 1e9 in the weakest fiat currencies; ' +
+      'within these a price, its inverse and its products with quantities stay well inside float64',
   },
   contractSize: {
     min: 1e-9,
@@ -197,7 +198,7 @@ export function boundIssue(kind: BoundKind, value: number, path: string): InputI
   return {
     path,
     message: `must be ${describeBound(kind)}, got ${Number.isNaN(value) ? 'NaN' : short(value)}`,
-    hint: `${b.what}: ${b.reason}`,
+    hint: b.reason,
   };
 }
 

@@ -1,12 +1,14 @@
 // The ranges of src/core/bounds.ts: edges accepted, one step beyond refused with the field path, NaN and
 // infinities refused. Limits are the module's own constants (their reasons are in docs/book.md).
 import { describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { decimal } from '../../src/core/numbers.js';
 import {
   BOUNDS,
   boundIssue,
   bounded,
+  describeBound,
   requireBound,
   withinBound,
   type BoundKind,
@@ -55,5 +57,11 @@ describe('bounds', () => {
     assert.equal(r.success, false);
     assert.equal(price.safeParse('65000').data, 65_000);
     assert.deepEqual(price.meta(), { minimum: 1e-12, maximum: 1e12 });
+  });
+
+  it('docs/book.md states every range as the module does', () => {
+    const doc = readFileSync('docs/book.md', 'utf8');
+    for (const kind of Object.keys(BOUNDS) as BoundKind[])
+      assert.ok(doc.includes(`| \`${kind}\` |`) && doc.includes(`| ${describeBound(kind)} |`), kind);
   });
 });
