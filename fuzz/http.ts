@@ -19,8 +19,8 @@ import fc from 'fast-check';
 import WebSocket from 'ws';
 import { serializeLedgers } from '../src/account/index.js';
 import { openPgliteStore, type Store } from '../src/store/index.js';
-import { defaultConfig } from '../src/service/config.js';
 import { createService, type Service } from '../src/service/service.js';
+import { testConfig } from '../test/service/support.js';
 
 const ADMIN_KEY = 'fuzz-admin-key-0123456789';
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -645,15 +645,9 @@ async function fuzzWebSocket(
 export async function runHttpFuzz(options: HttpFuzzOptions): Promise<HttpFuzzFigures> {
   const started = Date.now();
   const store = await openPgliteStore();
-  const config = {
-    ...defaultConfig(),
-    store: {},
-    port: 0,
-    adminKey: ADMIN_KEY,
-    logLevel: 'silent',
-    rateLimitMax: 0,
-    recomputeIntervalMs: 0,
-  };
+  // The tests' configuration (in-memory store, silent, no rate limit); no recompute interval, so that waiting
+  // for a settled state after each change costs nothing.
+  const config = testConfig({ adminKey: ADMIN_KEY, recomputeIntervalMs: 0 });
   const service = await createService(config, { store });
   const figures: HttpFuzzFigures = {
     seed: options.seed,
