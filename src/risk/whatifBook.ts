@@ -94,9 +94,14 @@ export function tradedAccount(
   view: MarketView,
 ): ResolvedAccount {
   checkTrades(book, trades);
-  return trades.reduce((traded, t) => {
+  return trades.reduce((traded, t, i) => {
     const instrument = book.instruments.get(t.instrument)!;
-    return filledAccount(traded, instrument, t.quantity, fairPrice(instrument, view));
+    const price = fairPrice(instrument, view);
+    // A fill needs a price (core/bounds.ts): a deep out-of-the-money option's premium can be 1e-176.
+    const outside = boundIssue('price', price, `trades[${i}].instrument`);
+    if (outside !== undefined)
+      throw new InputError([{ ...outside, message: `its fair price ${outside.message}` }]);
+    return filledAccount(traded, instrument, t.quantity, price);
   }, account);
 }
 

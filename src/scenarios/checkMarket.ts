@@ -7,6 +7,7 @@ import {
   boundIssue,
   InputError,
   type InputIssue,
+  type ModelParameters,
   type OptionInstrument,
   type ResolvedAccount,
   type ResolvedBook,
@@ -99,24 +100,19 @@ function scenarioSetIssues(book: ResolvedBook, view: MarketView): InputIssue[] {
   const tried = new Map<ScenarioParameters, Set<string>>();
   const subtree = new Map<string, Set<string>>();
   const index = new Map([...book.accounts.keys()].map((id, i) => [id, i]));
-  for (const id of book.order) {
-    const account = book.accounts.get(id)!;
-    const held = balanceAssets(account);
-    for (const child of account.children) for (const a of subtree.get(child) ?? []) held.add(a);
-    subtree.set(id, held);
-    const stable = new Set([book.reportingCurrency, ...account.parameters.collateral.stable]);
-    for (const asset of new Set([...declared, ...held])) {
+  const check = (parameters: ModelParameters, assets: Iterable<string>, level: string): void => {
+    const stable = new Set([book.reportingCurrency, ...parameters.collateral.stable]);
+    for (const asset of assets) {
       if (stable.has(asset)) continue;
-      const own = account.parameters.underlyings[asset];
-      const s = own ?? account.parameters.scenarios;
+      const own = parameters.underlyings[asset];
+      const s = own ?? parameters.scenarios;
       const done = tried.get(s) ?? new Set<string>();
       tried.set(s, done);
       if (done.has(asset)) continue;
       done.add(asset);
       const fromBook =
         s === (own === undefined ? book.parameters.scenarios : book.parameters.underlyings[asset]);
-      const level = fromBook ? 'parameters' : `accounts[${index.get(id)}].parameters`;
-      const path = `${level}.${own === undefined ? 'scenarios' : `underlyings.${asset}`}`;
+      const path = `${fromBook ? 'parameters' : level}.${own === undefined ? 'scenarios' : `underlyings.${asset}`}`;
       try {
         const set = buildScenarioSet(asset, s, view);
         const issue = boundIssue('scanRange', set.range, `${path}.range`);
@@ -126,7 +122,18 @@ function scenarioSetIssues(book: ResolvedBook, view: MarketView): InputIssue[] {
         issues.push({ path: `${path}.${rangeField(s, message)}`, message });
       }
     }
+  };
+  const everything = new Set(declared);
+  for (const id of book.order) {
+    const account = book.accounts.get(id)!;
+    const held = balanceAssets(account);
+    for (const child of account.children) for (const a of subtree.get(child) ?? []) held.add(a);
+    subtree.set(id, held);
+    for (const a of held) everything.add(a);
+    check(account.parameters, new Set([...declared, ...held]), `accounts[${index.get(id)}].parameters`);
   }
+  // The report's header states the book's own scan range of every asset, even where accounts override it.
+  check(book.parameters, everything, 'parameters');
   return issues;
 }
 

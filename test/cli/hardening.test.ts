@@ -11,6 +11,7 @@ import { InputError, type BookInput, type InstrumentInput } from '../../src/core
 import { readFileSync } from 'node:fs';
 import { checkedBook, validatedBook } from '../../src/cli/io.js';
 import { buildReport } from '../../src/report/index.js';
+import { whatIf } from '../../src/risk/whatif.js';
 import { AS_OF, BTC_PERP_LINEAR, DAY, bookInput, btcOption, firstNonFinite } from '../support/books.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'unimargin-hardening-'));
@@ -92,6 +93,17 @@ const cases: [name: string, edit: (b: BookInput) => void, path: string, message:
     /ewma needs market\.history\.ETH/,
   ],
   [
+    // Found by the book fuzzer: the report states the book's own range per asset even when every account
+    // overrides it, so the book's set must be buildable too.
+    "the book's range 0.6 where every account has its own",
+    (b) => {
+      b.parameters = { scenarios: { range: { mode: 'fixed', value: 0.6 } } };
+      for (const a of b.accounts) a.parameters = { scenarios: { range: { mode: 'fixed', value: 0.1 } } };
+    },
+    'parameters.scenarios.range.value',
+    /would move BTC to a price <= 0/,
+  ],
+  [
     'an option mark of 0',
     (b) => (b.market.instruments!.C = { mark: 0 }),
     'market.instruments.C.mark',
@@ -159,6 +171,23 @@ describe('a margin that is not a finite number is refused at its account (found 
         e instanceof InputError &&
         /^accounts\[\d\]$/.test(e.issues[0]!.path) &&
         /not a finite number/.test(e.issues[0]!.message),
+    );
+  });
+});
+
+describe('a what-if of an option too far out of the money to have a price (found by the book fuzzer)', () => {
+  it('is refused at trades[0].instrument, not thrown by the exact ledger', () => {
+    const book = valid();
+    // Black-76: a 1-day call struck at 25 x the forward with a 10% vol is worth far below 1e-12.
+    book.instruments.push(btcOption('FAR', 1_000_000, 'call', 1));
+    book.market.instruments!.FAR = { iv: 0.1 };
+    const resolved = checkedBook(JSON.stringify(book));
+    assert.throws(
+      () => whatIf(resolved, 'a', [{ instrument: 'FAR', quantity: 1 }]),
+      (e: unknown) =>
+        e instanceof InputError &&
+        e.issues[0]?.path === 'trades[0].instrument' &&
+        /fair price must be >= 1e-12/.test(e.issues[0].message),
     );
   });
 });
