@@ -22,22 +22,28 @@ export interface Bound {
 }
 
 const SUPPLY =
-  'above every token supply (PEPE, SHIB: under 1e15 units) and below 2^53, where float64 stops counting units; ' +
-  'not finer than 1e-18 (wei, the smallest unit of any chain), so that exact decimals hold it';
+  'above every token supply (PEPE, SHIB: under 1e15 units) and below 2^53, where float64 stops counting units';
 
 /** The accepted range of each kind of number. */
 export const BOUNDS = {
   quantity: {
     min: -1e15,
     max: 1e15,
-    minMagnitude: 1e-18,
     what: 'signed quantity of contracts or units',
     reason: SUPPLY,
+  },
+  tradeQuantity: {
+    min: -1e15,
+    max: 1e15,
+    minMagnitude: 1e-18,
+    what: 'signed quantity of a what-if trade',
+    reason:
+      'a trade is a fill in exact decimals, which hold no unit finer than 1e-18 (wei, the smallest of any chain); ' +
+      'at most 1e15 as every quantity',
   },
   amount: {
     min: -1e15,
     max: 1e15,
-    minMagnitude: 1e-18,
     what: 'signed amount of an asset',
     reason: SUPPLY,
   },

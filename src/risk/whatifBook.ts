@@ -60,7 +60,7 @@ export function checkTrades(book: ResolvedBook, trades: readonly Trade[]): void 
     if (!Number.isFinite(t.quantity) || t.quantity === 0)
       issues.push({ path: `trades[${i}].quantity`, message: 'must be a non-zero finite number' });
     else {
-      const outside = boundIssue('quantity', t.quantity, `trades[${i}].quantity`);
+      const outside = boundIssue('tradeQuantity', t.quantity, `trades[${i}].quantity`);
       if (outside !== undefined) issues.push(outside);
     }
   });

@@ -32,7 +32,7 @@ describe('bounds', () => {
     // The issue's repro: a quantity of 1e308 (issue 14, item 7).
     const issue = boundIssue('quantity', 1e308, 'accounts[0].positions[0].quantity');
     assert.equal(issue?.path, 'accounts[0].positions[0].quantity');
-    assert.match(issue?.message ?? '', /must be >= -1e15 and <= 1e15, .*got 1e308/);
+    assert.match(issue?.message ?? '', /must be >= -1e15 and <= 1e15, got 1e308/);
     assert.equal(boundIssue('price', 1, 'x'), undefined);
     assert.throws(
       () => requireBound('price', 1e-320, 'market.prices.BTC'),
@@ -41,14 +41,13 @@ describe('bounds', () => {
     assert.equal(requireBound('price', 65_000, 'p'), 65_000);
   });
 
-  it('quantities and amounts are 0 or at least 1e-18 in magnitude (a 5e-324 trade broke the exact ledger)', () => {
+  it('a what-if trade is 0 or at least 1e-18 in magnitude (a 5e-324 trade broke the exact ledger)', () => {
     // Found by the book fuzzer: whatif with a quantity of 5e-324 reached the exact decimals (exponent > 64).
-    for (const kind of ['quantity', 'amount'] as const) {
-      assert.equal(withinBound(kind, 0), true);
-      assert.equal(withinBound(kind, -1e-18), true);
-      assert.equal(withinBound(kind, 5e-324), false);
-      assert.equal(withinBound(kind, -1e-19), false);
-    }
+    assert.equal(withinBound('tradeQuantity', -1e-18), true);
+    assert.equal(withinBound('tradeQuantity', 5e-324), false);
+    assert.equal(withinBound('tradeQuantity', -1e-19), false);
+    // Book quantities and amounts stay plain floats: tiny ones are harmless there.
+    assert.equal(withinBound('quantity', 5e-324), true);
   });
 
   it('bounded() refuses at the field and states the range in the JSON Schema keywords', () => {

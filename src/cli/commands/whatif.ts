@@ -26,7 +26,7 @@ export function collectTrade(value: string, previous: Trade[]): Trade[] {
     throw new InvalidArgumentError(
       `expected INSTRUMENT:QTY with a non-zero signed quantity, e.g. BTCUSDT:-0.5; got "${value}"`,
     );
-  const issue = boundIssue('quantity', quantity, '--trade');
+  const issue = boundIssue('tradeQuantity', quantity, '--trade');
   if (issue !== undefined)
     throw new InvalidArgumentError(`quantity of "${value}" ${issue.message} (${issue.hint ?? ''})`);
   return [...previous, { instrument, quantity }];
