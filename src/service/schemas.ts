@@ -32,6 +32,22 @@ function issuesOf(error: z.ZodError, part: string): InputIssue[] {
   });
 }
 
+/**
+ * Returns the path of the first string or object key holding the NUL character, or undefined: PostgreSQL text
+ * and jsonb cannot store it, so it is refused at the edge rather than failing in the store.
+ */
+function nulPath(value: unknown, at: (string | number)[]): (string | number)[] | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? at : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [k, v] of Object.entries(value)) {
+    const key = Array.isArray(value) ? Number(k) : k;
+    if (k.includes('\u0000')) return [...at, key];
+    const found = nulPath(v, [...at, key]);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /** Zod schemas of one server, by index, for the validator compiler. */
 export class SchemaRegistry {
   private readonly schemas: z.ZodType[] = [];
@@ -73,6 +89,13 @@ export class SchemaRegistry {
     const part = httpPart === 'querystring' ? 'query' : (httpPart ?? 'body');
     return (data: unknown): { value: unknown } | { error: Error } => {
       if (zodSchema === undefined) return { value: data };
+      const nul = nulPath(data, [part]);
+      if (nul !== undefined)
+        return {
+          error: new RequestValidationError([
+            { path: formatPath(nul), message: 'must not contain the NUL character (\\u0000)' },
+          ]),
+        };
       const result = zodSchema.safeParse(data ?? (part === 'body' ? undefined : {}));
       return result.success
         ? { value: result.data }

@@ -286,3 +286,36 @@ describe('doubtful input is refused at the right field, and changes nothing', ()
     );
   });
 });
+
+describe('text the store cannot hold', () => {
+  // Found by the HTTP fuzzer (seed 11, request 18549): PostgreSQL text and jsonb cannot hold the NUL character,
+  // so an idempotency key "\u0000" answered 500 when the event was stored.
+  it('refuses the NUL character in any string or key of a request, at its path', async () => {
+    await fx.settle();
+    const seq = fx.service.ctx.state.ledger('desk-delta').seq + 1;
+    const cases: [string, string, unknown, string][] = [
+      [
+        'POST',
+        '/v1/accounts/desk-delta/events',
+        { kind: 'transfer', seq, idempotencyKey: '\u0000', asset: 'USDT', amount: '1' },
+        'body.idempotencyKey',
+      ],
+      ['POST', '/v1/keys', { name: 'a\u0000b', scopes: ['read'] }, 'body.name'],
+      [
+        'POST',
+        '/v1/stress',
+        { name: 'x', description: '\u0000', moves: { BTC: { price: -0.1 } } },
+        'body.description',
+      ],
+    ];
+    for (const [method, url, body, path] of cases) {
+      const r = await fx.call(method as 'POST', url, body);
+      assert.equal(r.status, 400, r.response.body);
+      assert.deepEqual(
+        (r.body.issues as { path: string }[]).map((i) => i.path),
+        [path],
+      );
+    }
+    assert.equal(fx.service.ctx.state.ledger('desk-delta').seq, seq - 1);
+  });
+});
