@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { firstNonFinite, InputError, loadBook, type ResolvedBook } from '../core/index.js';
+import { firstNonFinite, InputError, loadBook, type InputIssue, type ResolvedBook } from '../core/index.js';
 import { evaluateMargins } from '../aggregate/index.js';
 import { checkRulebooks } from '../margin/index.js';
 import { createMarketView } from '../scenarios/index.js';
@@ -40,8 +40,15 @@ export function checkedBook(text: string, source = 'book'): ResolvedBook {
  */
 export function validatedBook(text: string, source = 'book'): ResolvedBook {
   const book = checkedBook(text, source);
-  const margins = evaluateMargins(book, createMarketView(book.market, book.reportingCurrency));
+  const view = createMarketView(book.market, book.reportingCurrency);
   const index = new Map([...book.accounts.keys()].map((id, i) => [id, i]));
+  let margins: ReturnType<typeof evaluateMargins>;
+  try {
+    margins = evaluateMargins(book, view);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new InputError([failingAccount(book, view, index) ?? { path: '(book)', message: error.message }]);
+  }
   const issues = [...margins.values()].flatMap((node) => {
     const { groups: _groups, ...figures } = node;
     const where = firstNonFinite(figures, 'margin');
@@ -57,6 +64,32 @@ export function validatedBook(text: string, source = 'book'): ResolvedBook {
   });
   if (issues.length > 0) throw new InputError(issues.slice(0, 1));
   return book;
+}
+
+/**
+ * Returns the issue of the first account whose margin throws a RangeError (a model or rulebook reading a value
+ * the checks could not see, such as an asset without a price named in rulebook parameters), located at the
+ * account: subtrees are tried children first, so the first that fails is the account's own. Undefined if none.
+ */
+function failingAccount(
+  book: ResolvedBook,
+  view: ReturnType<typeof createMarketView>,
+  index: ReadonlyMap<string, number>,
+): InputIssue | undefined {
+  for (const id of book.order) {
+    try {
+      evaluateMargins(book, view, { root: id });
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      const account = book.accounts.get(id)!;
+      return {
+        path: `accounts[${index.get(id)}]`,
+        message: `the ${account.rulebook ?? account.model} margin of ${id} cannot be computed: ${error.message}`,
+        hint: 'check the account’s parameters and rulebook parameters',
+      };
+    }
+  }
+  return undefined;
 }
 
 /** Returns the book read from a JSON or YAML file, checked and margined once as validate does (validatedBook). */

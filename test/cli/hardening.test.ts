@@ -175,6 +175,22 @@ describe('a margin that is not a finite number is refused at its account (found 
   });
 });
 
+describe('a margin a rulebook cannot compute is refused at its account (found by the book fuzzer)', () => {
+  it('Binance PM margin loans naming an asset with no price: accounts[1], not a RangeError', () => {
+    // examples/venues/binance-pm.book.yaml with a margin loan in an asset the market has no price for.
+    const original = readFileSync('examples/venues/binance-pm.book.yaml', 'utf8');
+    const text = original.replace("marginLoans: { BTC: '0.04',", "marginLoans: { NOPRICE: '1', BTC: '0.04',");
+    assert.notEqual(text, original, 'the edit applied');
+    assert.throws(
+      () => validatedBook(text),
+      (e: unknown) =>
+        e instanceof InputError &&
+        /^accounts\[\d+\]$/.test(e.issues[0]!.path) &&
+        /cannot be computed: no index price for asset NOPRICE/.test(e.issues[0]!.message),
+    );
+  });
+});
+
 describe('a what-if of an option too far out of the money to have a price (found by the book fuzzer)', () => {
   it('is refused at trades[0].instrument, not thrown by the exact ledger', () => {
     const book = valid();
