@@ -44,7 +44,7 @@ function probe(): void {
   }).observe({ type: 'longtask', buffered: true });
   const Native = window.WebSocket;
   window.WebSocket = class extends Native {
-    constructor(url: string | URL, protocols?: string | string[]) {
+    constructor(url: string | URL, protocols?: ConstructorParameters<typeof WebSocket>[1]) {
       super(url, protocols);
       this.addEventListener('message', (e) => {
         const m = JSON.parse(e.data as string) as { type: string; version?: number };
