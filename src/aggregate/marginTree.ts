@@ -70,6 +70,17 @@ interface Pending {
   summaries: Map<string, GridSummary>;
 }
 
+/** A group's parts below a node that is not built yet: counted, and summed once there are two. */
+interface Fold {
+  ids: string[];
+  margin: Amounts;
+  count: number;
+  first: GroupState | undefined;
+  sum: GridSummary | undefined;
+}
+
+const newFold = (): Fold => ({ ids: [], margin: ZERO, count: 0, first: undefined, sum: undefined });
+
 const newPending = (): Pending => ({
   equity: 0,
   totals: ZERO,
@@ -113,7 +124,9 @@ export class MarginTree {
     this.accounts = new Map(book.accounts);
     const order = options.root === undefined ? book.order : postOrder(book, options.root);
     const depths = depthsOf(book);
+    this.buildRoot = options.root;
     for (const id of order) this.build(id, depths.get(id) ?? 0);
+    this.folds.clear();
   }
 
   /** The risk context (market) the figures are computed on. */
@@ -162,34 +175,50 @@ export class MarginTree {
       mm: 0,
       sumOfParts: account.children.length === 0 ? own.ownParts : own.own,
     };
-    const parts = new Map<string, { ids: string[]; margin: Amounts; members: (GroupState | string)[] }>();
-    const join = (k: string, part: string, margin: Amounts, member: GroupState | string): void => {
-      const cur = parts.get(k) ?? { ids: [], margin: ZERO, members: [] };
-      cur.ids.push(part);
-      cur.margin = add(cur.margin, margin);
-      cur.members.push(member);
-      parts.set(k, cur);
-    };
-    if (isNettable(key)) join(key, id, own.own, id);
     for (const c of account.children) {
       const child = this.nodes.get(c)!;
       node.equity += child.equity;
       node.sumOfParts = add(node.sumOfParts, { im: child.im, mm: child.mm });
       node.unnetted = add(node.unnetted, child.unnetted);
-      for (const [k, g] of child.groups) join(k, c, g.margin, g);
     }
-    for (const [k, p] of [...parts].sort(([a], [b]) => a.localeCompare(b))) {
-      const single = p.members.length === 1 ? p.members[0]! : undefined;
+    // The children's groups were folded into running sums as each child finished (see `fold`); the
+    // account's own exposure joins its group here, first among the parts.
+    const folded = this.folds.get(id) ?? new Map<string, Fold>();
+    this.folds.delete(id);
+    if (isNettable(key) && !folded.has(key)) folded.set(key, newFold());
+    const childIndex = new Map(account.children.map((c, i) => [c, i]));
+    for (const [k, f] of [...folded].sort(([a], [b]) => a.localeCompare(b))) {
+      const ids = f.ids.slice().sort((a, b) => childIndex.get(a)! - childIndex.get(b)!);
+      let margin = f.margin;
+      let count = f.count;
+      let single: GroupState | string | undefined = f.first;
+      if (k === key) {
+        ids.unshift(id);
+        margin = add(own.own, margin);
+        count += 1;
+        single ??= id;
+      }
       const group: GroupState = {
         key: k,
-        parts: p.ids,
-        member: single === undefined ? undefined : typeof single === 'string' ? single : single.member,
-        sumOfParts: p.margin,
+        parts: ids,
+        member: undefined,
+        sumOfParts: margin,
         summary: undefined,
         netted: undefined,
-        margin: p.margin,
+        margin,
       };
-      if (single === undefined) group.summary = this.sumMembers(node, p.members);
+      if (count === 1) {
+        group.member = typeof single === 'string' ? single : single!.member;
+      } else {
+        const parameters = account.parameters;
+        let sum = f.sum;
+        if (sum === undefined) {
+          sum = { ...emptyGridSummary(), held: true };
+          this.addMember(sum, f.first!, parameters, node);
+        }
+        if (k === key) this.addMember(sum, id, parameters, node);
+        group.summary = sum;
+      }
       settleGroup(group, node, this.ctx);
       this.groupOwner.set(group, id);
       node.groups.set(k, group);
@@ -200,29 +229,70 @@ export class MarginTree {
     // Per-account summaries are rebuilt from the exposure when needed: kept, they would cost a vector per
     // underlying per account. The node's own is dropped once its parent has used it.
     for (const c of account.children) this.nodes.get(c)!.summary = undefined;
-    if (account.parent === null) node.summary = undefined;
-    this.nodes.set(id, lean(node));
+    const state = lean(node);
+    this.nodes.set(id, state);
+    if (account.parent === null || id === this.buildRoot) state.summary = undefined;
+    else this.fold(account.parent, state);
   }
 
-  /** Returns the members' summed summary under the node's parameters. */
-  private sumMembers(node: NodeState, members: readonly (GroupState | string)[]): GridSummary {
-    const parameters = node.account.parameters;
-    const sum: GridSummary = { ...emptyGridSummary(), held: true };
-    const state = (id: string): AccountMargin => (id === node.id ? node : this.node(id));
-    for (const m of members) {
-      if (typeof m === 'string') {
-        addGridSummary(sum, memberSummary(state(m), this.ctx, parameters), 1);
-      } else if (m.member !== undefined) {
-        addGridSummary(sum, memberSummary(state(m.member), this.ctx, parameters), 1);
-      } else if (m.summary !== undefined && this.summaryKeyOf(m) === summaryKey(parameters)) {
-        addGridSummary(sum, m.summary, 1);
-      } else {
-        for (const id of this.membersOf(m))
-          addGridSummary(sum, memberSummary(this.node(id), this.ctx, parameters), 1);
-      }
+  /**
+   * Adds a finished node's groups to its parent's running sums, under the parent's parameters, so that no more
+   * than one summary per group waits for a parent (a flat fund of 100,000 accounts holds one, not 100,000).
+   */
+  private fold(parentId: string, child: NodeState): void {
+    let folded = this.folds.get(parentId);
+    if (folded === undefined) {
+      folded = new Map();
+      this.folds.set(parentId, folded);
     }
-    return sum;
+    const parent = this.accounts.get(parentId)!;
+    for (const [k, g] of child.groups) {
+      let f = folded.get(k);
+      if (f === undefined) {
+        f = newFold();
+        folded.set(k, f);
+      }
+      f.ids.push(child.id);
+      f.margin = add(f.margin, g.margin);
+      f.count += 1;
+      if (f.first === undefined) {
+        f.first = g;
+        continue;
+      }
+      // A second part: netting happens at the parent (or above it), so the parts are summed from now on.
+      if (f.sum === undefined) {
+        f.sum = { ...emptyGridSummary(), held: true };
+        this.addMember(f.sum, f.first, parent.parameters);
+        if (f.first.member !== undefined) this.node(f.first.member).summary = undefined;
+      }
+      this.addMember(f.sum, g, parent.parameters);
+      if (g.member !== undefined) this.node(g.member).summary = undefined;
+    }
   }
+
+  /** Adds a part's members' summaries under the given parameters (`self`: the node being built, not yet held). */
+  private addMember(
+    sum: GridSummary,
+    m: GroupState | string,
+    parameters: ResolvedAccount['parameters'],
+    self?: NodeState,
+  ): void {
+    const state = (id: string): AccountMargin => (id === self?.id ? self : this.node(id));
+    if (typeof m === 'string') {
+      addGridSummary(sum, memberSummary(state(m), this.ctx, parameters), 1);
+    } else if (m.member !== undefined) {
+      addGridSummary(sum, memberSummary(state(m.member), this.ctx, parameters), 1);
+    } else if (m.summary !== undefined && this.summaryKeyOf(m) === summaryKey(parameters)) {
+      addGridSummary(sum, m.summary, 1);
+    } else {
+      for (const id of this.membersOf(m))
+        addGridSummary(sum, memberSummary(this.node(id), this.ctx, parameters), 1);
+    }
+  }
+
+  /** Running sums of finished children's groups, by parent then group key (see `fold`). */
+  private readonly folds = new Map<string, Map<string, Fold>>();
+  private buildRoot: string | undefined;
 
   private summaryKeyOf(group: GroupState): string {
     const owner = this.groupOwner.get(group);

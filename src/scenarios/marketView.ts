@@ -16,6 +16,8 @@ export interface AssetShift {
 export interface MarketView {
   readonly market: Market;
   readonly reportingCurrency: string;
+  /** True for the market itself (no asset shifted): its values can be memoised once for every such view. */
+  readonly unmoved: boolean;
   /** Index price of an asset in the reporting currency (1 for the reporting currency itself). */
   price(asset: string): number;
   /** Price factor applied to an asset in this view (1 when unshifted). */
@@ -145,6 +147,7 @@ function build(
   const view: MarketView = {
     market,
     reportingCurrency,
+    unmoved: shifts.size === 0,
     price(asset) {
       return unshiftedPrice(asset) * (shiftOf(asset)?.factor ?? 1);
     },

@@ -52,12 +52,29 @@ export function createRiskContext(
       if (!e.assets.some((a) => inherit.changed.has(a))) arrays.set(k, e);
   }
   const keyOf = new WeakMap<ScenarioParameters, string>();
+  // Fast paths by object identity, so that the hot calls (one per position of every account) build no string
+  // key: scenario parameters -> underlying -> set entry, and -> instrument id -> risk array.
+  const setsByParameters = new WeakMap<ScenarioParameters, Map<string, { entry: SetEntry; key: string }>>();
+  const arraysByParameters = new WeakMap<ScenarioParameters, Map<string, Float64Array>>();
 
   const scenarioParameters = (underlying: string, parameters: ModelParameters): ScenarioParameters =>
     parameters.underlyings[underlying] ?? parameters.scenarios;
 
   const entryFor = (underlying: string, parameters: ModelParameters): { entry: SetEntry; key: string } => {
     const p = scenarioParameters(underlying, parameters);
+    let known = setsByParameters.get(p);
+    if (known === undefined) {
+      known = new Map();
+      setsByParameters.set(p, known);
+    }
+    const hit = known.get(underlying);
+    if (hit !== undefined) return hit;
+    const found = entryByKey(underlying, p);
+    known.set(underlying, found);
+    return found;
+  };
+
+  const entryByKey = (underlying: string, p: ScenarioParameters): { entry: SetEntry; key: string } => {
     let pk = keyOf.get(p);
     if (pk === undefined) {
       pk = JSON.stringify(p);
@@ -99,11 +116,21 @@ export function createRiskContext(
     scenarioParameters,
     scenarioSet: (underlying, parameters) => entryFor(underlying, parameters).entry.set,
     instrumentRiskArray(instrument, parameters) {
+      const p = scenarioParameters(instrument.underlying, parameters);
+      let known = arraysByParameters.get(p);
+      if (known === undefined) {
+        known = new Map();
+        arraysByParameters.set(p, known);
+      }
+      const hit = known.get(instrument.id);
+      if (hit !== undefined) return hit;
       const { entry, key } = entryFor(instrument.underlying, parameters);
       const assets = [instrument.underlying, instrument.quote];
-      return build(`i:${instrument.id}|${key}`, entry, assets, (shocked) =>
+      const array = build(`i:${instrument.id}|${key}`, entry, assets, (shocked) =>
         unitPnl(instrument, view, shocked),
       );
+      known.set(instrument.id, array);
+      return array;
     },
     assetRiskArray(asset, parameters) {
       const { entry, key } = entryFor(asset, parameters);

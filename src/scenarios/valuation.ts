@@ -1,4 +1,4 @@
-import type { Instrument, OptionInstrument } from '../core/index.js';
+import type { Instrument, Market, OptionInstrument } from '../core/index.js';
 import { black76Price } from '../pricing/index.js';
 import type { MarketView } from './marketView.js';
 
@@ -20,6 +20,25 @@ function modelPremium(option: OptionInstrument, view: MarketView): number {
  * the model's move from the unshifted market added to the quoted mark, so the unshifted value is the mark.
  */
 export function optionPremium(option: OptionInstrument, view: MarketView): number {
+  if (!view.unmoved) return movedPremium(option, view);
+  // The market's own premium is asked for every position of every account: priced once per market.
+  let premiums = marketPremiums.get(view.market);
+  if (premiums === undefined) {
+    premiums = new Map();
+    marketPremiums.set(view.market, premiums);
+  }
+  let premium = premiums.get(option.id);
+  if (premium === undefined) {
+    premium = movedPremium(option, view);
+    premiums.set(option.id, premium);
+  }
+  return premium;
+}
+
+/** Premiums of the unmoved market, by market (a market is never changed in place) and option id. */
+const marketPremiums = new WeakMap<Market, Map<string, number>>();
+
+function movedPremium(option: OptionInstrument, view: MarketView): number {
   const model = modelPremium(option, view);
   const mark = view.market.instruments[option.id]?.mark;
   if (mark === undefined) return model;
