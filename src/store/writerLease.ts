@@ -21,6 +21,11 @@ export interface WriterOptions {
   onLost?: (error: StaleWriterError) => void;
   /** Called while a standby waits, with the current holder. */
   onWait?: (holder: WriterHolder) => void;
+  /**
+   * The store_writer row of the lease: 1 (the default) is the store's one writer; a cluster keeps one row per
+   * partition (src/cluster/partitionLease.ts), each leased and fenced by this same code. The row must exist.
+   */
+  row?: number;
 }
 
 /** The holder of a store's lease, as recorded in its row. */
@@ -92,13 +97,13 @@ function holderOf(row: Row): WriterHolder {
 }
 
 /** Returns the lease's row as it stands. */
-export async function readHolder(db: Executor): Promise<WriterHolder> {
+export async function readHolder(db: Executor, row = 1): Promise<WriterHolder> {
   const rows = rowsOf(
     await db.execute(
-      sql`select epoch, owner, expires_at - ${NOW_MS} as remaining_ms from store_writer where id = 1`,
+      sql`select epoch, owner, expires_at - ${NOW_MS} as remaining_ms from store_writer where id = ${row}`,
     ),
   );
-  if (rows[0] === undefined) throw new Error('store_writer has no row: the store is not migrated');
+  if (rows[0] === undefined) throw new Error(`store_writer has no row ${row}: the store is not migrated`);
   return holderOf(rows[0]);
 }
 
@@ -114,6 +119,7 @@ export class WriterLease {
     readonly epoch: number,
     private readonly leaseMs: number,
     private readonly onLost: ((error: StaleWriterError) => void) | undefined,
+    private readonly row: number,
   ) {}
 
   /**
@@ -132,19 +138,20 @@ export class WriterLease {
     if (!Number.isInteger(leaseMs) || leaseMs < 100)
       throw new RangeError(`leaseMs: ${leaseMs} is not a whole number of milliseconds of at least 100`);
     const owner = JSON.stringify(thisOwner());
+    const row = options.row ?? 1;
     for (;;) {
       const taken = rowsOf(
         await db.execute(sql`update store_writer
           set epoch = epoch + 1, owner = ${owner}::jsonb, acquired_at = ${NOW_MS}, expires_at = ${NOW_MS} + ${leaseMs}
-          where id = 1 and (${exclusive} or expires_at <= ${NOW_MS})
+          where id = ${row} and (${exclusive} or expires_at <= ${NOW_MS})
           returning epoch, owner, 0 as remaining_ms`),
       );
       if (taken[0] !== undefined) {
-        const lease = new WriterLease(db, Number(taken[0].epoch), leaseMs, options.onLost);
+        const lease = new WriterLease(db, Number(taken[0].epoch), leaseMs, options.onLost, row);
         if (!exclusive) lease.startRenewal();
         return lease;
       }
-      const holder = await readHolder(db);
+      const holder = await readHolder(db, row);
       if (options.standby !== true) throw new WriterRefusedError(holder, where);
       options.onWait?.(holder);
       // Poll a few times per lease: the holder's release (a clean stop) is seen within a fraction of it.
@@ -157,7 +164,9 @@ export class WriterLease {
   async check(tx: Executor): Promise<void> {
     if (this.lost) throw new StaleWriterError(this.epoch, this.lostTo);
     const rows = rowsOf(
-      await tx.execute(sql`select epoch, owner, 0 as remaining_ms from store_writer where id = 1 for share`),
+      await tx.execute(
+        sql`select epoch, owner, 0 as remaining_ms from store_writer where id = ${this.row} for share`,
+      ),
     );
     const current = rows[0] === undefined ? undefined : Number(rows[0].epoch);
     if (current !== this.epoch) throw new StaleWriterError(this.epoch, current);
@@ -174,7 +183,7 @@ export class WriterLease {
     try {
       rows = rowsOf(
         await this.db.execute(sql`update store_writer set expires_at = ${NOW_MS} + ${this.leaseMs}
-          where id = 1 and epoch = ${this.epoch} returning epoch, owner, 0 as remaining_ms`),
+          where id = ${this.row} and epoch = ${this.epoch} returning epoch, owner, 0 as remaining_ms`),
       );
     } catch {
       // The database is unreachable: the next renewal tries again, and writes stay fenced by the epoch.
@@ -183,7 +192,7 @@ export class WriterLease {
     if (rows.length > 0 || this.lost) return;
     this.lost = true;
     this.stopRenewal();
-    this.lostTo = (await readHolder(this.db).catch(() => undefined))?.epoch;
+    this.lostTo = (await readHolder(this.db, this.row).catch(() => undefined))?.epoch;
     this.onLost?.(new StaleWriterError(this.epoch, this.lostTo));
   }
 
@@ -197,7 +206,7 @@ export class WriterLease {
     this.stopRenewal();
     if (this.lost) return;
     await this.db.execute(
-      sql`update store_writer set expires_at = ${NOW_MS} where id = 1 and epoch = ${this.epoch}`,
+      sql`update store_writer set expires_at = ${NOW_MS} where id = ${this.row} and epoch = ${this.epoch}`,
     );
   }
 }
