@@ -3,7 +3,7 @@
 // accounts, driven by autocannon with many connections so that concurrent events share a commit (group commit:
 // one transaction per batch, each event acknowledged once its batch has committed). Records events/s, latency
 // and the server's CPU time per event; the issue's ratio is the per-event cost at 100,000 accounts over 100.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,13 +12,13 @@ import pg from 'pg';
 import { dropPostgresSchema } from '../src/store/index.js';
 import { generateBook, writeBook, type BookSpec } from './reportBook.js';
 import { machineLine, recordResults } from './results.js';
+import { SERVE_KEY, killAll, startServe, type ServeChild } from '../test/support/serve.js';
 
 const SECONDS = Number(process.env.BENCH_EVENTS_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_EVENTS_CONNECTIONS ?? 64);
 const SIZES = (process.env.BENCH_EVENTS_ACCOUNTS ?? '100,100000').split(',').map(Number);
 const PG_URL = process.env.UNIMARGIN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const KEY = 'bench-admin-key-0123456789';
-const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
+const headers = { authorization: `Bearer ${SERVE_KEY}`, 'content-type': 'application/json' };
 
 const spec = (accounts: number): BookSpec => ({
   shape: 'flat',
@@ -30,43 +30,19 @@ const spec = (accounts: number): BookSpec => ({
 });
 
 interface Started {
-  child: ChildProcess;
+  serve: ServeChild;
   url: string;
 }
 
-async function start(args: string[]): Promise<Started> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'serve',
-      '--port',
-      '0',
-      '--rate-limit',
-      '0',
-      // Alerts are logged at warn: a line per alert would time the terminal, not the service.
-      '--log-level',
-      'error',
-      ...args,
-    ],
-    { env: { ...process.env, UNIMARGIN_ADMIN_KEY: KEY }, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  const until = Date.now() + 600_000;
-  while (!/API docs: (http:\/\/\S+)\/docs/.test(out)) {
-    if (Date.now() > until || child.exitCode !== null) throw new Error(`service did not start:\n${out}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { child, url: /API docs: (http:\/\/\S+)\/docs/.exec(out)![1]! };
+async function start(args: string[], children: ChildProcess[]): Promise<Started> {
+  // Alerts are logged at warn: a line per alert would time the output, not the service.
+  const serve = startServe(['--rate-limit', '0', '--log-level', 'error', ...args], children);
+  return { serve, url: await serve.listening(600_000) };
 }
 
 async function stop(s: Started): Promise<void> {
-  const exited = new Promise((r) => s.child.once('exit', r));
-  s.child.kill('SIGTERM');
-  await exited;
+  s.serve.child.kill('SIGTERM');
+  await s.serve.exited;
 }
 
 /** Returns a process's CPU time (user + system), seconds, from /proc; 0 where /proc is absent. */
@@ -214,7 +190,13 @@ async function check(url: string, confirmed: Map<string, number>): Promise<numbe
   return sample.length;
 }
 
-async function run(store: Run['store'], accounts: number, work: string, args: string[]): Promise<Run> {
+async function run(
+  store: Run['store'],
+  accounts: number,
+  work: string,
+  args: string[],
+  children: ChildProcess[],
+): Promise<Run> {
   const book = join(work, `flat-${accounts}.json`);
   writeBook(spec(accounts), book);
   const generated = generateBook(spec(1));
@@ -222,10 +204,10 @@ async function run(store: Run['store'], accounts: number, work: string, args: st
   // Fills at the index price, as a venue would fill: no account swings in and out of liquidation on a fill.
   const fill = { instrument: perpetual.id, price: String(generated.market.prices[perpetual.underlying]) };
   const t0 = performance.now();
-  const s = await start([...args, '--seed', book]);
+  const s = await start([...args, '--seed', book], children);
   const startSeconds = (performance.now() - t0) / 1000;
   try {
-    const d = await drive(s.url, accounts, fill, s.child.pid!, SECONDS);
+    const d = await drive(s.url, accounts, fill, s.serve.pid, SECONDS);
     if (d.firstError !== undefined) console.error(`first refusal: ${d.firstError}`);
     const checkedAccounts = await check(s.url, d.confirmed);
     const cpu = d.cpu;
@@ -263,20 +245,23 @@ async function main(): Promise<void> {
   console.log(machineLine());
   const runs: Run[] = [];
   const work = mkdtempSync(join(tmpdir(), 'unimargin-events-'));
+  const children: ChildProcess[] = [];
   const describe = (r: Run): string =>
     `${r.store} ${r.accounts} accounts: ${r.eventsPerSecond} events/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, ` +
     `server CPU ${r.serverCpuMicrosecondsPerEvent} us/event, ${r.refused} refused, ${r.timeouts} timeouts (started in ${r.startSeconds} s)`;
   try {
     for (const accounts of SIZES) {
       const dir = join(work, `data-${accounts}`);
-      runs.push(await run('pglite', accounts, work, ['--data-dir', dir]));
+      runs.push(await run('pglite', accounts, work, ['--data-dir', dir], children));
       console.log(describe(runs.at(-1)!));
     }
     if (await postgresAnswers()) {
       for (const accounts of SIZES) {
         const schema = `um_bench_${process.pid}_${accounts}`;
         try {
-          runs.push(await run('postgres', accounts, work, ['--database', PG_URL, '--db-schema', schema]));
+          runs.push(
+            await run('postgres', accounts, work, ['--database', PG_URL, '--db-schema', schema], children),
+          );
           console.log(describe(runs.at(-1)!));
         } finally {
           await dropPostgresSchema(PG_URL, schema);
@@ -284,6 +269,7 @@ async function main(): Promise<void> {
       }
     } else console.log('PostgreSQL not reachable on 127.0.0.1:5432: skipped');
   } finally {
+    killAll(children);
     rmSync(work, { recursive: true, force: true });
   }
   // Per-event cost at the largest book over the smallest, per store: by wall time (1 / events/s) and by CPU.

@@ -1,7 +1,7 @@
 // Load test: starts `unimargin serve` on loopback (embedded PGlite, then PostgreSQL when it answers on
 // 127.0.0.1:5432), drives it with autocannon for a bounded time and prints events ingested per second and
 // what-if latency (p50, p99) for each store.  Usage: npm run loadtest [-- --seconds 10 --connections 10]
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,58 +9,33 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { dropPostgresSchema } from '../src/store/index.js';
+import { SERVE_KEY, killAll, startServe, type ServeChild } from '../test/support/serve.js';
 
 const { values } = parseArgs({
   options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } },
 });
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
-const KEY = 'loadtest-admin-key-0123456789';
 const PG_URL = process.env.UNIMARGIN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 interface Started {
-  child: ChildProcess;
+  serve: ServeChild;
   url: string;
 }
 
+const children: ChildProcess[] = [];
+
 async function start(args: string[]): Promise<Started> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'serve',
-      '--port',
-      '0',
-      '--rate-limit',
-      '0',
-      '--log-level',
-      'warn',
-      ...args,
-    ],
-    {
-      env: { ...process.env, UNIMARGIN_ADMIN_KEY: KEY },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  const until = Date.now() + 120_000;
-  while (!/API docs: (http:\/\/\S+)\/docs/.test(out)) {
-    if (Date.now() > until || child.exitCode !== null) throw new Error(`service did not start:\n${out}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { child, url: /API docs: (http:\/\/\S+)\/docs/.exec(out)![1]! };
+  const serve = startServe(['--rate-limit', '0', ...args], children);
+  return { serve, url: await serve.listening(120_000) };
 }
 
 async function stop(s: Started): Promise<void> {
-  const exited = new Promise((r) => s.child.once('exit', r));
-  s.child.kill('SIGTERM');
-  await exited;
+  s.serve.child.kill('SIGTERM');
+  await s.serve.exited;
 }
 
-const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
+const headers = { authorization: `Bearer ${SERVE_KEY}`, 'content-type': 'application/json' };
 
 /** Creates one account per connection, so each connection owns one account's sequence numbers. */
 async function createAccounts(url: string, prefix: string): Promise<string[]> {
@@ -181,6 +156,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  killAll(children);
   process.stderr.write(`loadtest failed: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

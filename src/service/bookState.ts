@@ -99,6 +99,20 @@ export class BookState {
     return { ...this.settings, instruments, accounts, market };
   }
 
+  /**
+   * Returns the book of the held instruments under a market, without accounts: what a tick can break (a tick moves
+   * prices and vols the market already has, so every account's own checks hold as they did). O(instruments held).
+   */
+  instrumentsBook(market: Market): Book {
+    const held = new Set<string>();
+    for (const l of this.ledgers.values()) for (const id of l.positions.keys()) held.add(id);
+    const instruments = [...held].flatMap((id) => {
+      const i = this.instruments.get(id);
+      return i === undefined ? [] : [i];
+    });
+    return { ...this.settings, instruments, accounts: [], market };
+  }
+
   /** Returns a book of one known account alone (as a root), with its ledger overridden: to check an event. */
   accountBook(accountId: string, ledger: AccountLedger): Book {
     return this.toBook(new Map([[accountId, ledger]]), this.market, [], accountId);

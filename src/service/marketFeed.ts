@@ -1,5 +1,5 @@
 // Market data in: full snapshots and ticks, each stored before it is acknowledged and applied one at a time.
-import { InputError, marketSchema, resolveBook, type Market } from '../core/index.js';
+import { InputError, marketSchema, resolveBook, type Book, type Market } from '../core/index.js';
 import { zodIssues } from '../core/index.js';
 import type { MarketEventRow, Store } from '../store/index.js';
 import type { BookState } from './bookState.js';
@@ -50,12 +50,12 @@ export class MarketFeed {
   }
 
   /**
-   * Throws InputError unless the book holds under a market, with paths in the request (`where`): a snapshot's own
-   * fields (`body.prices.BTC`), else the book's field that fails, after `where`.
+   * Throws InputError unless the book (the whole state's by default) holds under a market, with paths in the
+   * request (`where`): a snapshot's own fields (`body.prices.BTC`), else the book's field that fails, after `where`.
    */
-  private check(market: Market, where: string): void {
+  private check(market: Market, where: string, book: Book = this.state.toBook(new Map(), market)): void {
     try {
-      resolveBook(this.state.toBook(new Map(), market));
+      resolveBook(book);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       throw new InputError(
@@ -95,7 +95,9 @@ export class MarketFeed {
   tick(ticks: readonly Tick[]): Promise<number> {
     return this.serial(async () => {
       const market = this.tickedMarket(ticks);
-      this.check(market, 'body.ticks');
+      // A tick only moves prices and vols the market has: the held instruments are what it can break, so it is
+      // checked against them, not against every account of the book (O(instruments), not O(accounts)).
+      this.check(market, 'body.ticks', this.state.instrumentsBook(market));
       const id = await this.store.appendMarketEvent('ticks', ticks, this.now());
       this.set(market, this.ticksSinceSnapshot + 1);
       if (this.ticksSinceSnapshot >= COMPACT_EVERY) await this.snapshotNow();

@@ -3,7 +3,7 @@
 // node's margin equals a run without the kill; SIGTERM drains a request in flight before it exits.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,7 @@ import { loadBook, resolveBook, type Book } from '../../src/core/index.js';
 import { buildReport } from '../../src/report/index.js';
 import { moveMarket, ticksToMoves } from '../../src/service/marketMoves.js';
 import { ADMIN_KEY } from './support.js';
+import { startServe, type ServeChild } from '../support/serve.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'unimargin-serve-'));
 // Every child started here: a failing assertion must not leave a service running (it would hold the test
@@ -29,43 +30,13 @@ after(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-interface Running {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  exited: Promise<number | null>;
-}
+type Served = ServeChild & { url: string };
 
-/** Starts `unimargin serve` and waits (bounded) until it prints its address. */
-async function serve(): Promise<Running> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'serve',
-      '--data-dir',
-      dataDir,
-      '--port',
-      '0',
-      '--snapshot-every',
-      '7',
-    ],
-    { env: { ...process.env, UNIMARGIN_ADMIN_KEY: ADMIN_KEY }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  children.push(child);
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const until = Date.now() + 90_000;
-  while (!/API docs: (http:\/\/\S+)\/docs/.test(out)) {
-    if (Date.now() > until || child.exitCode !== null) throw new Error(`service did not start:\n${out}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const url = /API docs: (http:\/\/\S+)\/docs/.exec(out)![1]!;
-  return { child, url, output: () => out, exited };
+/** Starts `unimargin serve` on the test's data directory and waits (bounded) until it prints its address. */
+async function serve(): Promise<Served> {
+  // At the info level: the test reads the startup summary and the drain's "stopped" line.
+  const s = startServe(['--data-dir', dataDir, '--snapshot-every', '7', '--log-level', 'info'], children);
+  return { ...s, url: await s.listening() };
 }
 
 async function api(
@@ -155,7 +126,7 @@ function truth(seqs: ReadonlyMap<string, number>): Map<string, { equity: number;
 }
 
 describe('unimargin serve as a process', () => {
-  let restarted: Running;
+  let restarted: Served;
 
   it('starts on the embedded store, prints the docs address and a margin summary, and survives SIGKILL', async () => {
     const first = await serve();
@@ -241,7 +212,7 @@ describe('unimargin serve as a process', () => {
   });
 });
 
-async function waitForOutput(running: Running, pattern: RegExp): Promise<void> {
+async function waitForOutput(running: Served, pattern: RegExp): Promise<void> {
   const until = Date.now() + 30_000;
   while (!pattern.test(running.output())) {
     if (Date.now() > until) throw new Error(`no ${String(pattern)} in output`);

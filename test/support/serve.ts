@@ -16,11 +16,29 @@ export interface ServeChild {
   waitFor: (pattern: RegExp, ms?: number) => Promise<RegExpExecArray>;
 }
 
-/** Starts `unimargin serve <args>` (port 0, silent logs unless asked) and records it in `children`. */
-export function startServe(args: readonly string[], children: ChildProcess[]): ServeChild {
+/**
+ * Starts `unimargin serve <args>` (port 0, silent logs unless asked) and records it in `children`; `nodeArgs` go
+ * to Node itself (a benchmark's `--cpu-prof`, say).
+ */
+export function startServe(
+  args: readonly string[],
+  children: ChildProcess[],
+  nodeArgs: readonly string[] = [],
+): ServeChild {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--log-level', 'warn', ...args],
+    [
+      ...nodeArgs,
+      '--import',
+      'tsx',
+      'src/cli/main.ts',
+      'serve',
+      '--port',
+      '0',
+      '--log-level',
+      'warn',
+      ...args,
+    ],
     { env: { ...process.env, UNIMARGIN_ADMIN_KEY: SERVE_KEY }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   children.push(child);
