@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
-import { openStore, type Store } from '../store/index.js';
+import { openStore, type Store, type StoredEvent } from '../store/index.js';
 import { AlertTracker, checkThresholds } from './alerts.js';
 import { KeyRing } from './auth.js';
 import type { BookState } from './bookState.js';
@@ -42,7 +42,20 @@ export interface ServiceOptions {
   engine?: MarginEngine;
   logger?: Logger;
   now?: () => number;
+  /**
+   * Builds the event log in place of the single process's `EventLog` (a cluster gateway's publishes events to
+   * the event stream and answers with the owning worker's verdict: src/cluster/gatewayEventLog.ts).
+   */
+  eventLog?: EventLogFactory;
 }
+
+/** Returns an event log over the service's store and state, calling `onApplied` after each applied batch. */
+export type EventLogFactory = (
+  store: Store,
+  state: BookState,
+  onApplied: (events: readonly StoredEvent[]) => void,
+  now: () => number,
+) => EventLog;
 
 function createLogger(level: string): Logger {
   return pino({
@@ -83,6 +96,7 @@ function eventLogOf(
   recomputer: Recomputer,
   snapshot: () => Promise<void>,
   now: () => number,
+  make?: EventLogFactory,
 ): EventLog {
   let sinceSnapshot = 0;
   const onApplied = (stored: readonly unknown[]): void => {
@@ -95,7 +109,7 @@ function eventLogOf(
       void snapshot();
     }
   };
-  return new EventLog(store, state, onApplied, now);
+  return make?.(store, state, onApplied, now) ?? new EventLog(store, state, onApplied, now);
 }
 
 /** Returns the context of a service over an open, seeded store, with the state loaded and recomputed. */
@@ -129,7 +143,7 @@ async function loadContext(
     lastVersion: await store.lastVersion(),
   });
   const snapshot = snapshotter(store, state, log);
-  const events = eventLogOf(config, store, state, recomputer, snapshot, now);
+  const events = eventLogOf(config, store, state, recomputer, snapshot, now, options.eventLog);
   const market = new MarketFeed(store, state, () => recomputer.schedule(), now);
   const replayedEvents = await loadLedgers(store, state, market, events);
   metrics.accounts.set(state.accounts.size);
