@@ -38,6 +38,11 @@ export interface AccountMargin {
   ownParts: Amounts;
   /** What its own exposure is charged under the policy. */
   own: Amounts;
+  /**
+   * What its venue charges it, whatever the policy: a rulebook's result, else the lower of its model on the
+   * whole exposure and its positions one by one (the model stands for the venue's own netting in the account).
+   */
+  charge: Amounts;
   collateral: CollateralLine[];
   ownEquity: number;
   /** The grid summary under the account's own parameters, when its model built one (reused by netting). */
@@ -115,13 +120,14 @@ export function accountMargin(
   const base = { account, exposure, ownResult, collateral, ownEquity: equityOf(collateral), summary };
   if (account.rulebook !== undefined) {
     const amounts = { im: ownResult.im, mm: ownResult.mm };
-    return { ...base, ownParts: amounts, own: amounts };
+    return { ...base, ownParts: amounts, own: amounts, charge: amounts };
   }
   const ownParts = grid
     ? gridPartsMargin(exposure, ctx, account.parameters)
     : splitExposure(exposure)
         .map((part) => model(part, ctx, account.parameters))
         .reduce<Amounts>((a, r) => add(a, r), ZERO);
-  const own = policy === 'none' ? ownParts : lower(ownParts, ownResult);
-  return { ...base, ownParts, own };
+  const charge = lower(ownParts, ownResult);
+  const own = policy === 'none' ? ownParts : charge;
+  return { ...base, ownParts, own, charge };
 }

@@ -9,8 +9,14 @@ import {
   checkRulebooks,
   emptyGridSummary,
   gridMarginOfSummary,
+  addStatusCounts,
+  NO_STATUS_COUNTS,
+  statusAt,
+  statusCount,
   type GridSummary,
   type MarginResult,
+  type NodeStatus,
+  type StatusCounts,
 } from '../margin/index.js';
 import { createRiskContext, type MarketView, type RiskContext } from '../scenarios/index.js';
 import {
@@ -57,6 +63,16 @@ export interface NodeState extends AccountMargin {
   im: number;
   mm: number;
   sumOfParts: Amounts;
+  /** What the venues charge the subtree: its accounts' own charges added, netted only at an agreement. */
+  charged: Amounts;
+  /** The account's own charge plus its children's charged: what is charged without an agreement here. */
+  chargedParts: Amounts;
+  /** The subtree with no netting at all: every account's positions margined one by one, added. */
+  noNetting: Amounts;
+  /** The account's own status: its own equity against its own charge, as its venue sees it alone. */
+  accountStatus: NodeStatus;
+  /** Accounts of the subtree (this one included) at warning, margin call and liquidation. */
+  statusCounts: StatusCounts;
 }
 
 interface Pending {
@@ -64,6 +80,9 @@ interface Pending {
   equity: number;
   totals: Amounts;
   unnetted: Amounts;
+  charged: Amounts;
+  noNetting: Amounts;
+  counts: StatusCounts;
   /** Change of the children's group margins, by key. */
   groupMargins: Map<string, Amounts>;
   /** Change of the members' summaries under this node's parameters, by key. */
@@ -85,6 +104,9 @@ const newPending = (): Pending => ({
   equity: 0,
   totals: ZERO,
   unnetted: ZERO,
+  charged: ZERO,
+  noNetting: ZERO,
+  counts: NO_STATUS_COUNTS,
   groupMargins: new Map(),
   summaries: new Map(),
 });
@@ -98,6 +120,19 @@ function settleGroup(group: GroupState, node: NodeState, ctx: RiskContext): void
   }
   group.netted = gridMarginOfSummary(group.summary, ctx, node.account.parameters);
   group.margin = lower(group.sumOfParts, group.netted);
+}
+
+/** Returns an account's own status: its own equity against what its venue charges it. */
+const accountStatusOf = (own: AccountMargin): NodeStatus =>
+  statusAt({ equity: own.ownEquity, im: own.charge.im, mm: own.charge.mm });
+
+/**
+ * Returns what a node is charged: its parts' charges, or at a declared agreement over children the lower of those
+ * and the node's netted figures (the agreement nets as far as the offset policy nets at the node).
+ */
+function chargedOf(node: NodeState): Amounts {
+  if (node.account.agreement === undefined || node.account.children.length === 0) return node.chargedParts;
+  return lower(node.chargedParts, { im: node.im, mm: node.mm });
 }
 
 function totalOf(node: NodeState): Amounts {
@@ -174,10 +209,18 @@ export class MarginTree {
       im: 0,
       mm: 0,
       sumOfParts: account.children.length === 0 ? own.ownParts : own.own,
+      charged: own.charge,
+      chargedParts: own.charge,
+      noNetting: own.ownParts,
+      accountStatus: accountStatusOf(own),
+      statusCounts: statusCount(accountStatusOf(own)),
     };
     for (const c of account.children) {
       const child = this.nodes.get(c)!;
       node.equity += child.equity;
+      node.chargedParts = add(node.chargedParts, child.charged);
+      node.noNetting = add(node.noNetting, child.noNetting);
+      node.statusCounts = addStatusCounts(node.statusCounts, child.statusCounts);
       node.sumOfParts = add(node.sumOfParts, { im: child.im, mm: child.mm });
       node.unnetted = add(node.unnetted, child.unnetted);
     }
@@ -226,6 +269,7 @@ export class MarginTree {
     const total = totalOf(node);
     node.im = total.im;
     node.mm = total.mm;
+    node.charged = chargedOf(node);
     // Per-account summaries are rebuilt from the exposure when needed: kept, they would cost a vector per
     // underlying per account. The node's own is dropped once its parent has used it.
     for (const c of account.children) this.nodes.get(c)!.summary = undefined;
@@ -394,6 +438,9 @@ export class MarginTree {
         p.equity += next.equity - old.equity;
         p.totals = add(p.totals, sub({ im: next.im, mm: next.mm }, { im: old.im, mm: old.mm }));
         p.unnetted = add(p.unnetted, sub(next.unnetted, old.unnetted));
+        p.charged = add(p.charged, sub(next.charged, old.charged));
+        p.noNetting = add(p.noNetting, sub(next.noNetting, old.noNetting));
+        p.counts = addStatusCounts(addStatusCounts(p.counts, next.statusCounts), old.statusCounts, -1);
         for (const [k, g] of next.groups) {
           const change = sub(g.margin, old.groups.get(k)!.margin);
           p.groupMargins.set(k, add(p.groupMargins.get(k) ?? ZERO, change));
@@ -416,6 +463,14 @@ export class MarginTree {
     const node: NodeState = { ...old, ...own, groups: new Map() };
     const ownDelta = sub(own.own, old.own);
     node.equity = old.equity + (own.ownEquity - old.ownEquity) + p.equity;
+    node.chargedParts = add(add(old.chargedParts, p.charged), sub(own.charge, old.charge));
+    node.noNetting = add(add(old.noNetting, p.noNetting), sub(own.ownParts, old.ownParts));
+    node.accountStatus = accountStatusOf(own);
+    node.statusCounts = addStatusCounts(
+      addStatusCounts(addStatusCounts(old.statusCounts, p.counts), statusCount(node.accountStatus)),
+      statusCount(old.accountStatus),
+      -1,
+    );
     const leaf = own.account.children.length === 0;
     node.sumOfParts = add(add(old.sumOfParts, p.totals), leaf ? sub(own.ownParts, old.ownParts) : ownDelta);
     node.unnetted = isNettable(old.key)
@@ -438,6 +493,7 @@ export class MarginTree {
     const total = totalOf(node);
     node.im = total.im;
     node.mm = total.mm;
+    node.charged = chargedOf(node);
     node.summary = undefined;
     return lean(node);
   }

@@ -73,6 +73,13 @@ export const accountSchema = z
     parent: accountId.nullable().optional().describe('Id of the parent account; null or absent for a root.'),
     venue: z.string().optional().describe('Venue of the account; the venue offset policy nets per venue.'),
     mode: accountMode.optional(),
+    agreement: z
+      .enum(['cross-margin', 'portfolio'])
+      .optional()
+      .describe(
+        'A margin agreement at this node: the accounts beneath it are margined together, by a prime ' +
+          "broker's cross-margin or a venue's portfolio account; charged requirements net only at such nodes.",
+      ),
     model: marginModelName.optional().describe('Margin model of this account; the book model when absent.'),
     rulebook: z
       .string()

@@ -23,6 +23,8 @@ export interface ResolvedAccount {
   children: string[];
   venue: string | undefined;
   mode: string | undefined;
+  /** A declared margin agreement at this node (charged requirements net only at such nodes). */
+  agreement?: 'cross-margin' | 'portfolio';
   model: MarginModelName;
   /** Versioned venue rulebook id, when the account is margined by one. */
   rulebook: string | undefined;
@@ -242,6 +244,7 @@ function resolveAccount(
     children: [],
     venue: account.venue,
     mode: account.mode,
+    ...(account.agreement === undefined ? {} : { agreement: account.agreement }),
     model: account.model ?? book.model,
     rulebook: account.rulebook,
     parameters: mergeParameters(bookParameters, account.parameters),

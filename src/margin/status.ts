@@ -74,3 +74,30 @@ export function marginRatio(equity: number, mm: number): number | null {
   if (equity > 0) return mm / equity;
   return mm === 0 && equity === 0 ? 0 : null;
 }
+
+/** The rank of a status, 0 (healthy) to 3 (liquidation): a higher rank is worse. */
+export const statusRank = (status: NodeStatus): number => NODE_STATUSES.indexOf(status);
+
+/** Accounts at each level other than healthy, as a subtree counts them (counts add, so they move by new - old). */
+export interface StatusCounts {
+  warning: number;
+  marginCall: number;
+  liquidation: number;
+}
+
+/** No account in trouble. */
+export const NO_STATUS_COUNTS: Readonly<StatusCounts> = { warning: 0, marginCall: 0, liquidation: 0 };
+
+/** Returns `a + sign x b`, level by level. */
+export function addStatusCounts(a: StatusCounts, b: StatusCounts, sign: 1 | -1 = 1): StatusCounts {
+  return {
+    warning: a.warning + sign * b.warning,
+    marginCall: a.marginCall + sign * b.marginCall,
+    liquidation: a.liquidation + sign * b.liquidation,
+  };
+}
+
+/** Returns the counts of one account at the given status. */
+export function statusCount(status: NodeStatus): StatusCounts {
+  return status === 'healthy' ? NO_STATUS_COUNTS : { ...NO_STATUS_COUNTS, [status]: 1 };
+}

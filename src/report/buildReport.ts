@@ -14,6 +14,9 @@ import {
   mergeExposures,
   nodeStatus,
   rulebooks,
+  statusRank,
+  addStatusCounts,
+  NO_STATUS_COUNTS,
   type MarginComponent,
   type MarginResult,
   type VenueLiquidation,
@@ -24,10 +27,19 @@ import {
   treeLiquidationPoints,
   exposureRisks,
   UnitGreeks,
+  type LiquidationPoint,
   type UnderlyingRisk,
 } from '../risk/index.js';
 import { createMarketView, createRiskContext, type MarketView } from '../scenarios/index.js';
-import type { MarginReport, NodeExplain, ReportComponent, ReportNode } from './types.js';
+import type {
+  CapitalEfficiency,
+  MarginReport,
+  NearestLiquidation,
+  NodeExplain,
+  ReportComponent,
+  ReportNode,
+  WorstAccount,
+} from './types.js';
 
 export interface ReportOptions {
   policy?: OffsetPolicy;
@@ -43,6 +55,51 @@ const toComponent = (c: MarginComponent): ReportComponent => ({ ...c });
 /** Returns sum of parts less netted: never negative by construction (netted is a minimum), so only rounding is cut. */
 function freed(sumOfParts: Amounts, netted: Amounts): Amounts {
   return { im: Math.max(0, sumOfParts.im - netted.im), mm: Math.max(0, sumOfParts.mm - netted.mm) };
+}
+
+/** Returns the capital efficiency of figures against each baseline (docs/methodology.md, section 6). */
+function efficiency(
+  netted: Amounts,
+  charged: Amounts,
+  sumOfParts: Amounts,
+  noNetting: Amounts,
+): CapitalEfficiency {
+  return {
+    vsCharged: freed(charged, netted),
+    vsChildren: freed(sumOfParts, netted),
+    vsNoNetting: freed(noNetting, netted),
+  };
+}
+
+/** Returns whether `a` is a worse account than `b`: a worse status, then a higher MM / equity, then by id. */
+function worseAccount(a: WorstAccount, b: WorstAccount): boolean {
+  const ra = statusRank(a.status);
+  const rb = statusRank(b.status);
+  if (ra !== rb) return ra > rb;
+  const xa = a.marginRatio ?? Infinity;
+  const xb = b.marginRatio ?? Infinity;
+  if (xa !== xb) return xa > xb;
+  return a.account < b.account;
+}
+
+/** Returns whether liquidation `a` is nearer than `b`: a smaller move, then by account, underlying, direction. */
+function nearer(a: NearestLiquidation | null, b: NearestLiquidation | null): boolean {
+  if (a === null) return false;
+  if (b === null) return true;
+  const da = Math.abs(a.distance);
+  const db = Math.abs(b.distance);
+  if (da !== db) return da < db;
+  if (a.account !== b.account) return a.account < b.account;
+  if (a.underlying !== b.underlying) return a.underlying < b.underlying;
+  return a.direction < b.direction;
+}
+
+/** The worst account and nearest liquidation of a subtree, and which part (child or the node itself) holds each. */
+interface Beneath {
+  worst: WorstAccount;
+  worstVia: string;
+  nearest: NearestLiquidation | null;
+  nearestVia: string | null;
 }
 
 const sameAmounts = (a: Amounts, r: MarginResult): boolean => a.im === r.im && a.mm === r.mm;
@@ -191,6 +248,7 @@ export class TreeReporter {
   private readonly risks = new Map<string, Map<string, UnderlyingRisk>>();
   private readonly ownRisks = new Map<string, Map<string, UnderlyingRisk>>();
   private readonly nodes = new Map<string, ReportNode>();
+  private readonly beneath = new Map<string, Beneath>();
   private units: UnitGreeks;
   private markets: MovedMarkets;
 
@@ -237,14 +295,107 @@ export class TreeReporter {
       this.ownRisks.set(id, own);
       this.risks.set(id, sortedRisks(next));
     }
+    // Children before parents: a node's worst account and nearest liquidation come from its children's.
+    const changedChildren = new Map<string, Set<string>>();
+    if (ids !== undefined) {
+      for (const id of changed) {
+        const parent = tree.account(id).parent;
+        if (parent === null) continue;
+        let set = changedChildren.get(parent);
+        if (set === undefined) changedChildren.set(parent, (set = new Set()));
+        set.add(id);
+      }
+    }
     const out: ReportNode[] = [];
-    for (const id of changed.reverse()) {
-      const node = this.reportNode(id);
+    for (const id of changed) {
+      const node = this.reportNode(
+        id,
+        ids === undefined ? undefined : (changedChildren.get(id) ?? new Set()),
+      );
       this.nodes.set(id, node);
       out.push(node);
       this.options.onProgress?.(out.length, changed.length);
     }
-    return out;
+    return out.reverse();
+  }
+
+  /** Builds the report nodes of a subtree never refreshed, children first (no recursion by depth). */
+  private ensure(id: string): void {
+    if (this.nodes.has(id)) return;
+    for (const c of postOrder(this.tree.book, id))
+      if (!this.nodes.has(c)) this.nodes.set(c, this.reportNode(c));
+  }
+
+  /** The worst account and nearest liquidation a child passes up: its own subtree's. */
+  private beneathOf(child: string): Beneath {
+    this.ensure(child);
+    return this.beneath.get(child)!;
+  }
+
+  /**
+   * Returns a node's worst account and nearest liquidation beneath it (itself included). With `changed` (its
+   * children that changed), the last answer moves by them and is rescanned over every child only when the child
+   * that held it got better: O(changed children) per update, O(children) at worst.
+   */
+  private beneathFor(
+    id: string,
+    node: NodeState,
+    liquidation: LiquidationPoint[],
+    changed?: Set<string>,
+  ): Beneath {
+    const a = node.account;
+    const own: WorstAccount = {
+      account: id,
+      status: node.accountStatus,
+      marginRatio: marginRatio(node.ownEquity, node.charge.mm),
+    };
+    // A node's own liquidation is an account's (a leaf) or an agreement's: elsewhere no venue liquidates a sum.
+    let ownNearest: NearestLiquidation | null = null;
+    if (a.children.length === 0 || a.agreement !== undefined) {
+      for (const p of liquidation) {
+        const candidate = { account: id, ...p };
+        if (nearer(candidate, ownNearest)) ownNearest = candidate;
+      }
+    }
+    let best: Beneath = {
+      worst: own,
+      worstVia: id,
+      nearest: ownNearest,
+      nearestVia: ownNearest === null ? null : id,
+    };
+    const consider = (c: string): void => {
+      const b = this.beneathOf(c);
+      if (worseAccount(b.worst, best.worst)) best = { ...best, worst: b.worst, worstVia: c };
+      if (nearer(b.nearest, best.nearest)) best = { ...best, nearest: b.nearest, nearestVia: c };
+    };
+    const old = this.beneath.get(id);
+    const rescan =
+      changed === undefined ||
+      old === undefined ||
+      (old.worstVia === id
+        ? worseAccount(old.worst, own)
+        : changed.has(old.worstVia) && worseAccount(old.worst, this.beneathOf(old.worstVia).worst)) ||
+      (old.nearestVia === id && nearer(old.nearest, ownNearest)) ||
+      (old.nearestVia !== null &&
+        old.nearestVia !== id &&
+        changed.has(old.nearestVia) &&
+        nearer(old.nearest, this.beneathOf(old.nearestVia).nearest));
+    if (rescan) {
+      for (const c of a.children) consider(c);
+    } else {
+      if (old.worstVia !== id) {
+        const b = this.beneathOf(old.worstVia);
+        if (worseAccount(b.worst, best.worst)) best = { ...best, worst: b.worst, worstVia: old.worstVia };
+      }
+      if (old.nearestVia !== null && old.nearestVia !== id) {
+        const b = this.beneathOf(old.nearestVia);
+        if (nearer(b.nearest, best.nearest))
+          best = { ...best, nearest: b.nearest, nearestVia: old.nearestVia };
+      }
+      for (const c of changed) consider(c);
+    }
+    this.beneath.set(id, best);
+    return best;
   }
 
   private riskOf(id: string): Map<string, UnderlyingRisk> {
@@ -270,18 +421,24 @@ export class TreeReporter {
     return this.nodes.get(id) ?? this.refresh([id])[0]!;
   }
 
-  private reportNode(id: string): ReportNode {
+  private reportNode(id: string, changed?: Set<string>): ReportNode {
     const { tree, options } = this;
     const node = tree.node(id);
     const a = node.account;
     const risk = [...(this.risks.get(id) ?? this.riskOf(id)).values()];
     const netted = { im: node.im, mm: node.mm };
+    const liquidation =
+      options.liquidation === false
+        ? []
+        : risk.flatMap((r) => treeLiquidationPoints(tree, id, r.underlying, this.markets));
+    const beneath = this.beneathFor(id, node, liquidation, changed);
     return {
       id,
       parent: a.parent,
       ...(a.name === undefined ? {} : { name: a.name }),
       ...(a.venue === undefined ? {} : { venue: a.venue }),
       ...(a.mode === undefined ? {} : { mode: a.mode }),
+      ...(a.agreement === undefined ? {} : { agreement: a.agreement }),
       model: a.rulebook ?? a.model,
       depth: node.depth,
       children: a.children,
@@ -291,16 +448,19 @@ export class TreeReporter {
       freeCollateral: node.equity - node.im,
       marginRatio: marginRatio(node.equity, node.mm),
       status: nodeStatus(node.equity, node.im, node.mm),
+      accountStatus: node.accountStatus,
+      worstBeneath: { ...beneath.worst, counts: node.statusCounts },
+      nearestLiquidation: beneath.nearest,
+      charged: node.charged,
       sumOfParts: node.sumOfParts,
       netted,
+      noNetting: node.noNetting,
       capitalFreed: freed(node.sumOfParts, netted),
+      capitalEfficiency: efficiency(netted, node.charged, node.sumOfParts, node.noNetting),
       components: components(node, tree),
       collateral: node.collateral,
       risk,
-      liquidation:
-        options.liquidation === false
-          ? []
-          : risk.flatMap((r) => treeLiquidationPoints(tree, id, r.underlying, this.markets)),
+      liquidation,
       ...venueLiquidationOf(node, tree.context.view),
       ...(options.explain === true ? { explain: explainOf(node, tree) } : {}),
     };
@@ -323,6 +483,17 @@ export class TreeReporter {
     const im = sum((n) => n.im);
     const mm = sum((n) => n.mm);
     const sumOfParts = { im: sum((n) => n.sumOfParts.im), mm: sum((n) => n.sumOfParts.mm) };
+    const charged = { im: sum((n) => n.charged.im), mm: sum((n) => n.charged.mm) };
+    const noNetting = { im: sum((n) => n.noNetting.im), mm: sum((n) => n.noNetting.mm) };
+    let worst: ReportNode['worstBeneath'] | undefined;
+    let nearest: NearestLiquidation | null = null;
+    let counts = NO_STATUS_COUNTS;
+    for (const n of roots) {
+      counts = addStatusCounts(counts, n.worstBeneath.counts);
+      if (worst === undefined || worseAccount(n.worstBeneath, worst)) worst = n.worstBeneath;
+      if (nearer(n.nearestLiquidation, nearest)) nearest = n.nearestLiquidation;
+    }
+    const { counts: _counts, ...worstAccount } = worst!;
     const underlyings = [...new Set(roots.flatMap((n) => n.risk.map((r) => r.underlying)))].sort();
     const scenarioSets = underlyings.map((u) => {
       const set = context.scenarioSet(u, book.parameters);
@@ -340,9 +511,15 @@ export class TreeReporter {
         mm,
         freeCollateral: equity - im,
         marginRatio: marginRatio(equity, mm),
+        charged,
         sumOfParts,
         netted: { im, mm },
+        noNetting,
         capitalFreed: freed(sumOfParts, { im, mm }),
+        capitalEfficiency: efficiency({ im, mm }, charged, sumOfParts, noNetting),
+        accounts: counts,
+        worstAccount,
+        nearestLiquidation: nearest,
       },
     };
   }

@@ -24,6 +24,10 @@ const figures = (n: NodeState) => ({
   mm: n.mm,
   sumOfParts: n.sumOfParts,
   own: n.own,
+  charged: n.charged,
+  noNetting: n.noNetting,
+  accountStatus: n.accountStatus,
+  statusCounts: n.statusCounts,
 });
 
 function fresh(book: ResolvedBook, policy: OffsetPolicy): MarginTree {
@@ -84,6 +88,11 @@ describe('the held margin tree equals a fresh build', () => {
               firstDifference(reporter.node(n.id).risk, expectedReport.node(n.id).risk),
               undefined,
               `${policy} ${n.id} greeks`,
+            );
+            assert.deepEqual(
+              reporter.node(n.id).worstBeneath,
+              expectedReport.node(n.id).worstBeneath,
+              `${policy} ${n.id} worst beneath`,
             );
           }
         },

@@ -1,7 +1,16 @@
 // The one status definition, table-driven; each expected status follows from the rule in src/margin/status.ts.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { marginRatio, nodeStatus, statusAt, STATUS_LEVELS } from '../../src/margin/index.js';
+import {
+  addStatusCounts,
+  marginRatio,
+  nodeStatus,
+  NO_STATUS_COUNTS,
+  statusAt,
+  statusCount,
+  statusRank,
+  STATUS_LEVELS,
+} from '../../src/margin/index.js';
 
 describe('nodeStatus', () => {
   it('reads liquidation, margin call, warning and healthy from equity, IM and MM', () => {
@@ -36,5 +45,18 @@ describe('marginRatio', () => {
     assert.equal(marginRatio(0, 0), 0);
     assert.equal(marginRatio(0, 10), null);
     assert.equal(marginRatio(-5, 0), null);
+  });
+});
+
+describe('status counts', () => {
+  it('rank the statuses from healthy to liquidation and count accounts so that counts add and subtract', () => {
+    assert.deepEqual(
+      ['healthy', 'warning', 'marginCall', 'liquidation'].map((x) => statusRank(x as 'healthy')),
+      [0, 1, 2, 3],
+    );
+    assert.deepEqual(statusCount('healthy'), NO_STATUS_COUNTS);
+    const two = addStatusCounts(statusCount('liquidation'), statusCount('warning'));
+    assert.deepEqual(two, { warning: 1, marginCall: 0, liquidation: 1 });
+    assert.deepEqual(addStatusCounts(two, statusCount('warning'), -1), statusCount('liquidation'));
   });
 });
