@@ -11,6 +11,7 @@ import { deribitPortfolioRulebook } from './deribitPortfolio.js';
 import { dydxRulebook } from './dydx.js';
 import { hyperliquidRulebook } from './hyperliquid.js';
 import { okxRulebook } from './okx.js';
+import { okxPortfolioRulebook } from './okxPortfolio.js';
 import { spanRulebook } from './span/rulebook.js';
 
 export type { Rulebook, VenueLiquidation } from './types.js';
@@ -24,6 +25,7 @@ const ALL: readonly Rulebook[] = [
   bybitInverse,
   derivePmrm2Rulebook,
   okxRulebook,
+  okxPortfolioRulebook,
   hyperliquidRulebook,
   dydxRulebook,
   deribitFuturesRulebook,
