@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import pc from 'picocolors';
-import type { MarginReport, ReportNode } from '../report/index.js';
+import type { MarginReport, NearestLiquidation, ReportNode } from '../report/index.js';
 
 export interface FormatOptions {
   color: boolean;
@@ -44,14 +44,15 @@ function nodesTable(report: MarginReport, color: boolean): string {
       'venue',
       'model',
       'equity',
-      'IM',
-      'MM',
-      'free',
+      'IM charged',
+      'IM netted',
+      'MM netted',
+      'free (charged)',
       'MM/equity',
       'status',
-      'IM sum of parts',
-      'IM netted',
+      'worst beneath',
       'IM freed',
+      'agreement would free',
     ],
     color,
   );
@@ -65,22 +66,38 @@ function nodesTable(report: MarginReport, color: boolean): string {
         ? '—'
         : n.model,
       money(n.equity),
-      money(n.im),
-      money(n.mm),
-      money(n.freeCollateral),
+      money(n.charged.im),
+      money(n.netted.im),
+      money(n.netted.mm),
+      money(n.freeCharged),
       percent(n.marginRatio),
       statusText(n, color),
-      money(n.sumOfParts.im),
-      money(n.netted.im),
-      money(n.capitalFreed.im),
+      n.worstBeneath.account === n.id ? '—' : `${n.worstBeneath.status} ${n.worstBeneath.account}`,
+      money(n.capitalEfficiency.vsChildren.im),
+      money(n.capitalEfficiency.vsCharged.im),
     ]);
   }
   return t.toString();
 }
 
+/** Returns a nearest liquidation as `account direction price (move)`. */
+function nearestText(p: NearestLiquidation): string {
+  const move = `${p.distance >= 0 ? '+' : ''}${(p.distance * 100).toFixed(1)}%`;
+  return `${p.account} ${p.underlying} ${p.direction} ${money(p.price)} (${move})`;
+}
+
 function riskTable(report: MarginReport, color: boolean): string {
   const t = table(
-    ['account', 'underlying', 'delta', 'gamma (1%)', 'vega (1 pt)', 'liquidation down', 'liquidation up'],
+    [
+      'account',
+      'underlying',
+      'delta',
+      'gamma (1%)',
+      'vega (1 pt)',
+      'liquidation down',
+      'liquidation up',
+      'nearest beneath',
+    ],
     color,
   );
   for (const n of report.nodes) {
@@ -101,6 +118,7 @@ function riskTable(report: MarginReport, color: boolean): string {
         money(r.vega),
         liq('down'),
         liq('up'),
+        n.nearestLiquidation === null ? 'none' : nearestText(n.nearestLiquidation),
       ]);
     }
   }
@@ -175,7 +193,11 @@ export function formatReport(report: MarginReport, options: FormatOptions): stri
     .map((s) => `${s.underlying} ±${(s.range * 100).toFixed(1)}% (${s.scenarios} scenarios)`)
     .join(', ');
   const t = report.total;
-  const totals = `total: equity ${money(t.equity)}, IM ${money(t.im)}, MM ${money(t.mm)}, free ${money(t.freeCollateral)}, IM sum of parts ${money(t.sumOfParts.im)}, capital freed by netting ${money(t.capitalFreed.im)}`;
+  const totals = [
+    `total: equity ${money(t.equity)}, IM charged ${money(t.charged.im)}, IM netted ${money(t.netted.im)}, MM netted ${money(t.mm)}, free (charged) ${money(t.freeCharged)}, free (netted) ${money(t.freeCollateral)}`,
+    `capital freed by netting: IM ${money(t.noNetting.im)} with no netting -> ${money(t.netted.im)} netted, ${money(t.capitalEfficiency.vsNoNetting.im)} freed; an agreement across the book would free ${money(t.capitalEfficiency.vsCharged.im)} of the charged IM; IM sum of parts ${money(t.sumOfParts.im)}`,
+    `accounts at warning ${t.accounts.warning}, margin call ${t.accounts.marginCall}, liquidation ${t.accounts.liquidation}; worst ${t.worstAccount.account} (${t.worstAccount.status}, MM/equity ${percent(t.worstAccount.marginRatio)}); nearest liquidation ${t.nearestLiquidation === null ? 'none' : nearestText(t.nearestLiquidation)}`,
+  ].join('\n');
   const venue = venueTable(report, options.color);
   const parts = [
     header,

@@ -77,7 +77,10 @@ export interface ReportNode {
   equity: number;
   im: number;
   mm: number;
+  /** Equity less im (the netted IM): free only where netting is real (an agreement, a portfolio account). */
   freeCollateral: number;
+  /** Equity less the charged IM: what is free after every venue's own requirement. */
+  freeCharged: number;
   /** MM / equity; null when equity <= 0 (the ratio is undefined, the node is liquidatable). */
   marginRatio: number | null;
   /** The node's own status on its figures (equity, im, mm). */
@@ -128,6 +131,7 @@ export interface MarginReport {
     im: number;
     mm: number;
     freeCollateral: number;
+    freeCharged: number;
     marginRatio: number | null;
     /** Charged over the roots. */
     charged: Amounts;
