@@ -3,9 +3,12 @@
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
 import { ccxtToBook } from '../core/ccxt.js';
+import { ccxtTreeToBook, type CcxtTreeAccount } from '../core/ccxtTree.js';
+import { loadMapping } from '../connect/mapping.js';
 import { InputError } from '../core/errors.js';
 import { parseBook } from '../core/parse.js';
 import { resolveBook } from '../core/resolve.js';
+import { checkedBook } from './io.js';
 
 /** Options of the ccxt import command. */
 export interface ImportCcxtOptions {
@@ -16,6 +19,8 @@ export interface ImportCcxtOptions {
   asOf?: number;
   /** Index prices in USD for assets the files give no price for (e.g. a BNB balance). */
   prices?: Record<string, number>;
+  /** Rulebook id, or null for none; absent: chosen from the venue and mode. */
+  rulebook?: string | null;
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -65,8 +70,59 @@ export async function importCcxt(
     asOf: options.asOf,
     now: Date.now(),
     prices: options.prices,
+    ...(options.rulebook === undefined ? {} : { rulebook: options.rulebook }),
   });
   // The importer checks what it can name by ccxt path; this catches anything it missed before printing.
   resolveBook(parseBook(book));
   return options.format === 'yaml' ? stringify(book) : `${JSON.stringify(book, null, 2)}\n`;
+}
+
+/** Returns the book text of every venue account of a mapping file, each read from its saved ccxt files. */
+export async function importCcxtTree(
+  mappingPath: string,
+  options: Pick<ImportCcxtOptions, 'format' | 'asOf' | 'prices'>,
+): Promise<string> {
+  const mapping = await loadMapping(mappingPath);
+  const accounts = await Promise.all(
+    mapping.accounts.map(async (a, i): Promise<CcxtTreeAccount> => {
+      if (a.files === undefined)
+        throw new InputError([
+          {
+            path: `accounts[${i}].files`,
+            message: 'required by import: the saved ccxt results of this account',
+          },
+        ]);
+      const [positions, balances, markets, tiers] = await Promise.all([
+        readJson(a.files.positions),
+        readJson(a.files.balances),
+        a.files.markets === undefined ? undefined : readJson(a.files.markets),
+        a.files.tiers === undefined ? undefined : readJson(a.files.tiers),
+      ]);
+      return {
+        input: {
+          accountId: a.id,
+          positions,
+          balances,
+          markets,
+          venue: a.venue,
+          now: Date.now(),
+          ...(a.mode === undefined ? {} : { mode: a.mode }),
+          ...(a.rulebook === undefined ? {} : { rulebook: a.rulebook }),
+          ...(tiers !== null && typeof tiers === 'object' ? { tiers: tiers as Record<string, unknown> } : {}),
+        },
+        ...(a.parent === undefined ? {} : { parent: a.parent }),
+        ...(a.name === undefined ? {} : { name: a.name }),
+      };
+    }),
+  );
+  const book = ccxtTreeToBook({
+    ...(mapping.name === undefined ? {} : { name: mapping.name }),
+    nodes: mapping.nodes,
+    accounts,
+    ...(options.asOf === undefined ? {} : { asOf: options.asOf }),
+    prices: { ...mapping.prices, ...options.prices },
+  });
+  const text = `${JSON.stringify(book, null, 2)}\n`;
+  checkedBook(text, mappingPath);
+  return options.format === 'yaml' ? stringify(book) : text;
 }

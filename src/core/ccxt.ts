@@ -14,8 +14,21 @@ import {
   type CcxtPosition,
   type CcxtSymbol,
 } from './ccxtSchema.js';
+import {
+  balanceMode,
+  chooseRulebook,
+  deribitContracts,
+  hedgeSideOf,
+  infoIndexPrice,
+  isDeribitPosition,
+  isolatedMarginOf,
+  sessionEntryPrice,
+  venueCashBalances,
+  venueFamily,
+} from './ccxtVenue.js';
 
 export * from './ccxtSchema.js';
+export * from './ccxtVenue.js';
 
 type Kind = 'spot' | 'perpetual' | 'future' | 'option';
 
@@ -60,6 +73,8 @@ interface Imported {
   candidates: PriceCandidate[];
   /** Every asset that needs a price, with the path of its first mention (for the error). */
   assets: Map<string, string>;
+  /** The ccxt symbols of the positions held. */
+  symbols: string[];
 }
 
 interface Context {
@@ -171,7 +186,15 @@ function parseBalances(
     return { entries: [], timestamp: undefined };
   }
   const time = num.safeParse(value.timestamp);
-  const entries = balanceTotals(value, issues).filter((b) => b.amount !== 0);
+  const cash = venueCashBalances(value.info);
+  const totals = cash
+    ? Object.entries(cash).map(([asset, amount]) => ({
+        asset,
+        amount,
+        path: `balances.info.${asset}.balance`,
+      }))
+    : balanceTotals(value, issues);
+  const entries = totals.filter((b) => b.amount !== 0);
   for (const b of entries) if (!assetCode.safeParse(b.asset).success) issues.push(codeIssue(b.path, b.asset));
   return { entries, timestamp: time.success ? time.data : undefined };
 }
@@ -200,10 +223,14 @@ function signedQuantity(position: CcxtPosition, path: string, issues: InputIssue
 }
 
 /** Returns the instrument a position trades, 'spot' for spot symbols, or undefined after recording issues. */
-function toInstrument(entry: PositionEntry, id: string, ctx: Context): InstrumentInput | 'spot' | undefined {
+function toInstrument(
+  entry: PositionEntry,
+  id: string,
+  market: CcxtMarket | undefined,
+  ctx: Context,
+): InstrumentInput | 'spot' | undefined {
   const { position, path } = entry;
   const issues = ctx.issues;
-  const market = lookupMarket(ctx.markets, position.symbol, issues);
   const parsed = parseCcxtSymbol(position.symbol);
   const kind = kindOf(market, parsed);
   if (kind === 'spot') return 'spot';
@@ -290,7 +317,8 @@ function datedTerms(
 }
 
 function priceCandidates(position: CcxtPosition, inst: InstrumentInput): PriceCandidate[] {
-  const { indexPrice, markPrice, symbol } = position;
+  const { markPrice, symbol } = position;
+  const indexPrice = infoIndexPrice(position);
   const base = { asset: inst.underlying, quote: inst.quote, symbol };
   const out: PriceCandidate[] = [];
   if (indexPrice !== undefined && indexPrice > 0) out.push({ ...base, price: indexPrice, rank: 0 });
@@ -300,12 +328,14 @@ function priceCandidates(position: CcxtPosition, inst: InstrumentInput): PriceCa
 }
 
 /** Records one position: its instrument, signed quantity, mark, leverage, margin mode and price sources. */
-function importPosition(entry: PositionEntry, ctx: Context, out: Imported): void {
+function importPosition(given: PositionEntry, ctx: Context, out: Imported): void {
+  const market = lookupMarket(ctx.markets, given.position.symbol, ctx.issues);
+  const entry = fromDeribitSize(given, market);
   const { position, path } = entry;
   const quantity = signedQuantity(position, path, ctx.issues);
   if (quantity === 0) return;
   const id = ctx.venue === undefined ? position.symbol : `${ctx.venue}:${position.symbol}`;
-  const inst = toInstrument(entry, id, ctx);
+  const inst = toInstrument(entry, id, market, ctx);
   if (inst === 'spot' || inst === undefined || quantity === undefined) return;
   const known = out.instruments.get(id);
   if (known !== undefined && known.contractSize !== inst.contractSize) {
@@ -314,10 +344,12 @@ function importPosition(entry: PositionEntry, ctx: Context, out: Imported): void
     return;
   }
   out.instruments.set(id, inst);
+  out.symbols.push(position.symbol);
   for (const asset of [inst.underlying, inst.quote])
     if (!out.assets.has(asset)) out.assets.set(asset, `${path}.symbol`);
   const deltaOne = inst.kind === 'perpetual' || inst.kind === 'future';
-  const { entryPrice, markPrice, leverage, marginMode } = position;
+  const { markPrice, leverage, marginMode } = position;
+  const entryPrice = sessionEntryPrice(position) ?? position.entryPrice;
   const hasEntry = entryPrice !== undefined && entryPrice > 0;
   if (deltaOne && !hasEntry) {
     const message = `a positive entry price is required for ${inst.kind} positions (unrealised P&L)`;
@@ -326,12 +358,40 @@ function importPosition(entry: PositionEntry, ctx: Context, out: Imported): void
   if (inst.kind === 'option' && markPrice === undefined) {
     ctx.issues.push({ path: `${path}.markPrice`, message: 'an option needs its mark price (premium)' });
   }
-  out.positions.push({ instrument: id, quantity, ...(hasEntry ? { entryPrice } : {}) });
+  const isolatedMargin = isolatedMarginOf(position);
+  if (
+    position.marginMode?.toLowerCase() === 'isolated' &&
+    (isolatedMargin === undefined || isolatedMargin < 0)
+  ) {
+    const message = 'an isolated position needs its collateral (>= 0 without unrealised P&L)';
+    const hint =
+      'give collateral and unrealizedPnl, or the raw info (isolatedWallet, margin, positionBalance)';
+    ctx.issues.push({ path: `${path}.collateral`, message, hint });
+  }
+  const positionSide = hedgeSideOf(position);
+  out.positions.push({
+    instrument: id,
+    quantity,
+    ...(hasEntry ? { entryPrice } : {}),
+    ...(isolatedMargin === undefined ? {} : { isolatedMargin }),
+    ...(positionSide === undefined ? {} : { positionSide }),
+  });
   if (markPrice !== undefined) out.marks[id] ??= { mark: markPrice };
   if (deltaOne && leverage !== undefined && leverage > 0)
     out.leverage.set(id, (out.leverage.get(id) ?? new Set()).add(leverage));
   if (marginMode !== undefined) out.modes.add(marginMode);
   out.candidates.push(...priceCandidates(position, inst));
+}
+
+// Deribit states size in USD for inverse futures and in the coin otherwise; ccxt leaves contracts unset or copies
+// size into it (ccxtVenue.ts), so a Deribit position's contracts and side always come from its raw info.
+function fromDeribitSize(entry: PositionEntry, market: CcxtMarket | undefined): PositionEntry {
+  const { position } = entry;
+  const info = position.info;
+  const contractSize = position.contractSize ?? market?.contractSize;
+  if (info === undefined || contractSize === undefined || !isDeribitPosition(info)) return entry;
+  const sized = deribitContracts(info, contractSize);
+  return sized === undefined ? entry : { ...entry, position: { ...position, ...sized } };
 }
 
 const STABLECOINS = ['USD', 'USDT', 'USDC'];
@@ -435,6 +495,44 @@ export interface CcxtImportInput {
   now?: number;
   /** Index prices in USD per asset; they override what the positions imply. */
   prices?: Record<string, number>;
+  /** The account's margin mode; defaults to the venue's balance info, then to the positions' own when they agree. */
+  mode?: AccountMode;
+  /** Rulebook id; null for none; absent: chosen from the venue and mode (chooseRulebook, docs/connectors.md). */
+  rulebook?: string | null;
+  /** ccxt fetchLeverageTiers by symbol: the bracket tables of the Binance and Bybit rulebooks. */
+  tiers?: Record<string, unknown>;
+}
+
+type AccountMode = NonNullable<AccountInput['mode']>;
+
+const BRACKET_RULEBOOKS = /^(binance-usdm|binance-coinm|bybit-linear|bybit-inverse)@/;
+
+/** Returns the account's mode and rulebook (the rulebook's ccxt tiers in its parameters). */
+function accountRules(
+  input: CcxtImportInput,
+  imported: Imported,
+): Pick<AccountInput, 'mode' | 'rulebook' | 'parameters'> {
+  // The venue's margin mode is per position in ccxt; the account gets it only when all positions agree.
+  const positionsMode =
+    imported.modes.size === 1 ? accountMode.safeParse([...imported.modes][0]).data : undefined;
+  const mode =
+    input.mode ?? balanceMode(isRecord(input.balances) ? input.balances.info : undefined) ?? positionsMode;
+  const chosen = chooseRulebook(venueFamily(input.venue), mode, [...imported.instruments.values()]).rulebook;
+  const rulebook = input.rulebook === null ? undefined : (input.rulebook ?? chosen);
+  const leverage = leverageParameters(imported.leverage);
+  const symbols = new Set(imported.symbols);
+  const tiers = Object.fromEntries(
+    Object.entries(input.tiers ?? {}).filter(([symbol]) => symbols.has(symbol)),
+  );
+  const withTiers =
+    rulebook !== undefined && BRACKET_RULEBOOKS.test(rulebook) && Object.keys(tiers).length > 0
+      ? { ...leverage, rulebook: { tiers } }
+      : leverage;
+  return {
+    ...(mode === undefined ? {} : { mode }),
+    ...(rulebook === undefined ? {} : { rulebook }),
+    ...(withTiers === undefined ? {} : { parameters: withTiers }),
+  };
 }
 
 /** Returns a book (input form) with one account holding the ccxt positions and balances; throws InputError. */
@@ -465,20 +563,16 @@ export function ccxtToBook(input: CcxtImportInput): BookInput {
     modes: new Set(),
     candidates: [],
     assets: new Map(),
+    symbols: [],
   };
   for (const entry of positions) importPosition(entry, ctx, imported);
   for (const b of balances.entries) if (!imported.assets.has(b.asset)) imported.assets.set(b.asset, b.path);
   const prices = marketPrices(input.prices ?? {}, imported, issues);
   if (issues.length > 0) throw new InputError(issues);
-  // Only a mode the book accepts (ccxt's unified marginMode is cross or isolated); others are left out.
-  const mode = accountMode.safeParse([...imported.modes][0]).data;
-  const parameters = leverageParameters(imported.leverage);
   const account: AccountInput = {
     id: accountId,
     ...(input.venue === undefined ? {} : { venue: input.venue }),
-    // The venue's margin mode is per position in ccxt; the account gets it only when all positions agree.
-    ...(imported.modes.size === 1 && mode !== undefined ? { mode } : {}),
-    ...(parameters === undefined ? {} : { parameters }),
+    ...accountRules(input, imported),
     balances: balances.entries.map((b) => ({ asset: b.asset, amount: b.amount })),
     positions: imported.positions,
   };

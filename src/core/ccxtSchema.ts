@@ -39,6 +39,21 @@ export const ccxtPositionSchema = z.object({
   leverage: num,
   marginMode: text,
   timestamp: num,
+  /** Isolated positions: the position's margin plus its unrealised P&L (ccxt's definition, e.g. binance.ts). */
+  collateral: num,
+  unrealizedPnl: num,
+  /** The venue's own figures, kept for reconciliation (docs/connectors.md); they set nothing in the book. */
+  initialMargin: num,
+  maintenanceMargin: num,
+  liquidationPrice: num,
+  marginRatio: num,
+  /** ccxt's true when the venue keeps long and short legs apart (hedge mode). */
+  hedged: flag,
+  /** The venue's raw position; the venue rules in ccxtVenue.ts read a few of its fields. */
+  info: z
+    .record(z.string(), z.unknown())
+    .nullish()
+    .transform((v) => v ?? undefined),
 });
 
 /** The fields of a ccxt Market (loadMarkets) that the import reads; others are dropped. */

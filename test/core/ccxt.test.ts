@@ -176,7 +176,8 @@ describe('ccxtToBook, Deribit fixture', () => {
       ['deribit:BTC/USD:BTC-240628-60000-C', -5],
     ]);
     assert.equal(book.market.instruments['deribit:BTC/USD:BTC-240628-60000-C']?.mark, 0.0712);
-    assert.deepEqual(book.market.prices, { BTC: 61198.75, USD: 1 });
+    // Deribit's own index_price from the position's info (61187.12), not the perpetual's mark (61198.75).
+    assert.deepEqual(book.market.prices, { BTC: 61187.12, USD: 1 });
     assert.deepEqual(book.accounts[0]?.balances, [{ asset: 'BTC', amount: 1.2502 }]);
   });
   it('reads the same terms from the symbols alone when no markets are given', () => {

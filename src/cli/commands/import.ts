@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { importCcxt } from '../importCcxt.js';
+import { importCcxt, importCcxtTree } from '../importCcxt.js';
 import { parseTime, print } from '../program.js';
 
 interface ImportOptions {
@@ -8,6 +8,8 @@ interface ImportOptions {
   format: 'json' | 'yaml';
   asOf?: number;
   price: Record<string, number>;
+  tree?: string;
+  rulebook?: string;
 }
 
 function collectPrice(value: string, previous: Record<string, number>): Record<string, number> {
@@ -27,11 +29,16 @@ export function register(program: Command): void {
     .description('convert other formats into a book')
     .command('ccxt')
     .description("turn ccxt's fetchPositions / fetchBalance / loadMarkets JSON into a book")
-    .argument('<positions>', 'JSON array of ccxt positions')
-    .argument('<balances>', 'JSON of ccxt balances')
+    .argument('[positions]', 'JSON array of ccxt positions')
+    .argument('[balances]', 'JSON of ccxt balances')
     .argument('[markets]', 'JSON of ccxt markets')
     .option('--venue <venue>', 'venue name for the account')
     .option('--account <id>', 'account id')
+    .option('--tree <mapping>', 'a mapping file (YAML or JSON) placing several venue accounts in a tree')
+    .option(
+      '--rulebook <id>',
+      'rulebook of the account ("none" for none); default: chosen from venue and mode',
+    )
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'yaml']).default('yaml'))
     .option(
       '--as-of <time>',
@@ -44,7 +51,18 @@ export function register(program: Command): void {
       collectPrice,
       {},
     )
-    .action(async (positions: string, balances: string, markets: string | undefined, opts: ImportOptions) => {
+    .action(async (positions?: string, balances?: string, markets?: string, opts?: ImportOptions) => {
+      if (opts === undefined) return;
+      if (opts.tree !== undefined) {
+        const common = { format: opts.format, prices: opts.price };
+        print(
+          await importCcxtTree(opts.tree, opts.asOf === undefined ? common : { ...common, asOf: opts.asOf }),
+        );
+        return;
+      }
+      if (positions === undefined || balances === undefined)
+        throw new InvalidArgumentError('give the positions and balances files, or --tree MAPPING');
+      const rulebook = opts.rulebook === 'none' ? null : opts.rulebook;
       const text = await importCcxt(
         { positions, balances, ...(markets ? { markets } : {}) },
         {
@@ -52,6 +70,7 @@ export function register(program: Command): void {
           prices: opts.price,
           ...(opts.venue ? { venue: opts.venue } : {}),
           ...(opts.account ? { account: opts.account } : {}),
+          ...(rulebook === undefined ? {} : { rulebook }),
           ...(opts.asOf === undefined ? {} : { asOf: opts.asOf }),
         },
       );

@@ -1,0 +1,178 @@
+// What ccxt's unified structures leave to each venue, read from the venue's raw `info` (the exact fields and their
+// sources are in docs/connectors.md): Deribit's position size, index prices, isolated margin, hedge-mode legs, the
+// account's margin mode, and which of the project's rulebooks margins the account.
+import type { AccountInput } from './book.js';
+import type { InstrumentInput } from './instrument.js';
+import type { CcxtPosition } from './ccxtSchema.js';
+
+/** The venues whose ccxt output the import reads beyond the unified fields. */
+export type VenueFamily = 'binance' | 'okx' | 'bybit' | 'deribit' | 'hyperliquid' | 'dydx';
+
+const FAMILIES: readonly VenueFamily[] = ['binance', 'okx', 'bybit', 'deribit', 'hyperliquid', 'dydx'];
+
+/** Returns the venue family of a ccxt exchange id or venue name (binanceusdm, binancecoinm -> binance). */
+export function venueFamily(venue: string | undefined): VenueFamily | undefined {
+  const name = venue?.toLowerCase().replace(/[^a-z]/g, '') ?? '';
+  return FAMILIES.find((f) => name.startsWith(f));
+}
+
+/** Returns a finite number from a raw venue field (venues send "16300.0", "" or numbers); undefined otherwise. */
+export function infoNumber(info: Record<string, unknown> | undefined, key: string): number | undefined {
+  const raw = info?.[key];
+  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : undefined;
+  if (typeof raw !== 'string' || raw.trim() === '') return undefined;
+  const n = Number(raw);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** Whether a ccxt position's `info` is Deribit's raw position (private/get_positions). */
+export function isDeribitPosition(info: Record<string, unknown> | undefined): boolean {
+  return typeof info?.instrument_name === 'string' && 'size' in info && 'direction' in info;
+}
+
+/**
+ * Returns the contracts and side of a Deribit position from its raw `size` and `direction`. Deribit states size in
+ * USD for inverse futures and in the coin for options and linear contracts (docs.deribit.com, private/get_positions:
+ * "size: Position size for futures size in quote currency (e.g. USD), for options size is in base currency"), the
+ * units of the instrument's `contract_size`; so contracts = |size| / contractSize whatever the kind. ccxt either
+ * leaves `contracts` unset or copies `size` into it, both wrong for futures by the contract size.
+ */
+export function deribitContracts(
+  info: Record<string, unknown>,
+  contractSize: number,
+): { contracts: number; side: 'long' | 'short' } | undefined {
+  const size = infoNumber(info, 'size');
+  const direction = info.direction;
+  if (size === undefined || !(contractSize > 0)) return undefined;
+  if (direction !== 'buy' && direction !== 'sell' && direction !== 'zero') return undefined;
+  const side = direction === 'sell' || size < 0 ? 'short' : 'long';
+  return { contracts: Math.abs(size) / contractSize, side };
+}
+
+/** Returns the index price the venue sent with a position: Deribit `index_price`, OKX `idxPx`; else undefined. */
+export function infoIndexPrice(position: CcxtPosition): number | undefined {
+  const price =
+    position.indexPrice ?? infoNumber(position.info, 'index_price') ?? infoNumber(position.info, 'idxPx');
+  return price !== undefined && price > 0 ? price : undefined;
+}
+
+/**
+ * Returns the collateral of an isolated position in its settlement asset, without its unrealised P&L (the book's
+ * `isolatedMargin`): Binance `isolatedWallet`, OKX `margin`, Bybit `positionBalance`, else ccxt's `collateral`
+ * less `unrealizedPnl`. Undefined when the position is not isolated or gives none of these.
+ */
+export function isolatedMarginOf(position: CcxtPosition): number | undefined {
+  if (position.marginMode?.toLowerCase() !== 'isolated') return undefined;
+  const info = position.info;
+  const own =
+    infoNumber(info, 'isolatedWallet') ?? infoNumber(info, 'margin') ?? infoNumber(info, 'positionBalance');
+  if (own !== undefined) return own;
+  const { collateral, unrealizedPnl } = position;
+  return collateral === undefined ? undefined : collateral - (unrealizedPnl ?? 0);
+}
+
+/** Returns the hedge-mode leg of a position (Binance `positionSide`, OKX `posSide`), or undefined in one-way mode. */
+export function hedgeSideOf(position: CcxtPosition): 'long' | 'short' | undefined {
+  const raw = position.info?.positionSide ?? position.info?.posSide;
+  const side = typeof raw === 'string' ? raw.toLowerCase() : undefined;
+  if (side === 'long' || side === 'short') return side;
+  if (position.hedged !== true) return undefined;
+  const unified = position.side?.toLowerCase();
+  return unified === 'long' || unified === 'short' ? unified : undefined;
+}
+
+type AccountMode = NonNullable<AccountInput['mode']>;
+
+/**
+ * Returns the account's margin mode from the venue's raw balance `info` where the venue states it: Deribit's
+ * `margin_model` (cross_pm, segregated_pm: portfolio; cross_sm, segregated_sm: standard) or
+ * `portfolio_margining_enabled`.
+ */
+export function balanceMode(info: unknown): AccountMode | undefined {
+  if (typeof info !== 'object' || info === null) return undefined;
+  const top = info as Record<string, unknown>;
+  // get_account_summaries nests one summary per currency; the margin model is the account's, the same in each.
+  const first: unknown = Array.isArray(top.summaries) ? top.summaries[0] : top;
+  if (typeof first !== 'object' || first === null) return undefined;
+  const record = first as Record<string, unknown>;
+  const model = record.margin_model;
+  if (typeof model === 'string') return model.endsWith('_pm') ? 'portfolio' : 'standard';
+  if (typeof record.portfolio_margining_enabled === 'boolean')
+    return record.portfolio_margining_enabled ? 'portfolio' : 'standard';
+  return undefined;
+}
+
+/** The rulebook chosen for an account, or why none was. */
+export interface RulebookChoice {
+  rulebook?: string;
+  reason: string;
+}
+
+/** Returns the rulebook that margins an account of a venue in a mode holding these instruments (docs/connectors.md). */
+export function chooseRulebook(
+  family: VenueFamily | undefined,
+  mode: AccountMode | undefined,
+  instruments: readonly InstrumentInput[],
+): RulebookChoice {
+  if (family === undefined) return { reason: 'no venue, or a venue with no rulebook' };
+  if (instruments.length === 0) return { reason: 'no derivative positions' };
+  const settlements = new Set(instruments.map((i) => i.settlement ?? 'linear'));
+  const hasOptions = instruments.some((i) => i.kind === 'option');
+  const only = settlements.size === 1 ? [...settlements][0] : undefined;
+  switch (family) {
+    case 'binance':
+      if (mode === 'portfolio') return { rulebook: 'binance-pm@2024-11', reason: 'Binance, portfolio mode' };
+      if (hasOptions) return { reason: 'Binance options have no rulebook here' };
+      if (only === undefined) return { reason: 'USDⓈ-M and COIN-M positions in one account' };
+      return only === 'linear'
+        ? { rulebook: 'binance-usdm@2024-10', reason: 'Binance, linear contracts (USDⓈ-M)' }
+        : { rulebook: 'binance-coinm@2024-10', reason: 'Binance, inverse contracts (COIN-M)' };
+    case 'bybit':
+      if (hasOptions) return { reason: 'Bybit options have no rulebook here' };
+      if (only === undefined) return { reason: 'linear and inverse positions in one account' };
+      return only === 'linear'
+        ? { rulebook: 'bybit-linear@2024-09', reason: 'Bybit, linear contracts' }
+        : { rulebook: 'bybit-inverse@2024-09', reason: 'Bybit, inverse contracts' };
+    case 'okx':
+      if (hasOptions) return { reason: 'OKX options have no rulebook here' };
+      return { rulebook: 'okx-swap@2024-10', reason: 'OKX perpetuals and futures' };
+    case 'deribit':
+      if (mode === 'portfolio')
+        return { rulebook: 'deribit-pm@2024-06', reason: 'Deribit, portfolio margin' };
+      return hasOptions
+        ? { rulebook: 'deribit-options@2026-11', reason: 'Deribit standard margin, with options' }
+        : { rulebook: 'deribit-futures@2026-11', reason: 'Deribit standard margin, futures only' };
+    case 'hyperliquid':
+      return { rulebook: 'hyperliquid-perp@2026-11', reason: 'Hyperliquid perpetuals' };
+    case 'dydx':
+      return { rulebook: 'dydx-v4@2024-08', reason: 'dYdX v4 perpetuals' };
+  }
+}
+
+/**
+ * Returns the cash balance per currency where ccxt's `total` is the venue's equity (unrealised P&L included, which
+ * the book adds from the positions itself): Deribit's account summaries, whose `balance` is the cash and `equity`
+ * adds the session's futures P&L and the options' value (docs.deribit.com, private/get_account_summaries).
+ * Undefined for other venues, whose ccxt `total` is the wallet balance.
+ */
+export function venueCashBalances(info: unknown): Record<string, number> | undefined {
+  if (typeof info !== 'object' || info === null) return undefined;
+  const record = info as Record<string, unknown>;
+  const summaries = Array.isArray(record.summaries) ? (record.summaries as unknown[]) : [record];
+  const out: Record<string, number> = {};
+  for (const s of summaries) {
+    if (typeof s !== 'object' || s === null) continue;
+    const summary = s as Record<string, unknown>;
+    const balance = infoNumber(summary, 'balance');
+    if (typeof summary.currency !== 'string' || balance === undefined || !('equity' in summary)) continue;
+    out[summary.currency.toUpperCase()] = balance;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** Returns the entry that leaves the book the P&L not yet in the cash: a Deribit future's last settlement price. */
+export function sessionEntryPrice(position: CcxtPosition): number | undefined {
+  if (!isDeribitPosition(position.info) || position.info?.kind !== 'future') return undefined;
+  const price = infoNumber(position.info, 'settlement_price');
+  return price !== undefined && price > 0 ? price : undefined;
+}
