@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as importCommand } from './import.js';
+import { register as sync } from './sync.js';
 import { register as backtest } from './backtest.js';
 import { register as report } from './report.js';
 import { register as serve } from './serve.js';
@@ -11,12 +12,14 @@ import { register as stress } from './stress.js';
 import { register as cascade } from './cascade.js';
 import { register as allocate } from './allocate.js';
 import { register as whatif } from './whatif.js';
+import { register as compareModes } from './compareModes.js';
 
 /** Every command's registration, in the order `--help` lists them. Add a command: one file, one line here. */
 export const commands: readonly ((program: Command) => void)[] = [
   report,
   validate,
   importCommand,
+  sync,
   vol,
   backtest,
   settle,
@@ -25,5 +28,6 @@ export const commands: readonly ((program: Command) => void)[] = [
   cascade,
   allocate,
   whatif,
+  compareModes,
   serve,
 ];
