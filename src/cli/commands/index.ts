@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as importCommand } from './import.js';
+import { register as sync } from './sync.js';
 import { register as backtest } from './backtest.js';
 import { register as report } from './report.js';
 import { register as serve } from './serve.js';
@@ -18,6 +19,7 @@ export const commands: readonly ((program: Command) => void)[] = [
   report,
   validate,
   importCommand,
+  sync,
   vol,
   backtest,
   settle,
