@@ -19,6 +19,7 @@ import { HttpError } from './httpError.js';
 import { registerAccountRoutes } from './routes/accounts.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerAnalysisRoutes } from './routes/analysis.js';
+import { registerCompareModesRoutes } from './routes/compareModes.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerMarginRoutes } from './routes/margin.js';
 import { registerMarketRoutes } from './routes/market.js';
@@ -156,6 +157,7 @@ export async function buildServer(ctx: ServiceContext): Promise<FastifyInstance>
   const workers = new AnalysisWorkers();
   app.addHook('onClose', () => workers.close());
   registerAnalysisRoutes(app, ctx, workers);
+  registerCompareModesRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
   registerWebSocketRoutes(app, ctx);
   registerScenarioRoutes(app, ctx, workers);
