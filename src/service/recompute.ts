@@ -48,6 +48,9 @@ export function nodeFigures(n: ReportNode): Record<string, unknown> {
     marginRatio: n.marginRatio,
     status: n.status,
     capitalFreed: n.capitalFreed,
+    charged: n.charged,
+    freeCharged: n.freeCharged,
+    worstBeneath: n.worstBeneath,
   };
 }
 

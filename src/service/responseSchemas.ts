@@ -22,8 +22,34 @@ export const nodeFiguresSchema = z.object({
   status: nodeStatusSchema,
 });
 
-/** A node's figures with the capital its netting frees, as /v1/margin and WebSocket updates carry them. */
-export const nodeMarginSchema = nodeFiguresSchema.extend({ capitalFreed: amounts });
+/** Accounts at each level other than healthy (src/margin/status.ts). */
+const statusCountsSchema = z.object({ warning: z.number(), marginCall: z.number(), liquidation: z.number() });
+
+/** The worst account of a subtree (the node's own included): its own status and MM / equity, and the counts. */
+export const worstBeneathSchema = z.object({
+  account: z.string(),
+  status: nodeStatusSchema,
+  marginRatio: z.number().nullable(),
+  counts: statusCountsSchema,
+});
+
+/** Capital efficiency: netted against what the venues charge, against the children and against no netting. */
+export const capitalEfficiencySchema = z.object({
+  vsCharged: amounts,
+  vsChildren: amounts,
+  vsNoNetting: amounts,
+});
+
+/**
+ * A node's figures with the capital its netting frees, as /v1/margin and WebSocket updates carry them: `im`
+ * and `mm` are netted (the risk view); `charged` is what the venues enforce (docs/methodology.md, section 6).
+ */
+export const nodeMarginSchema = nodeFiguresSchema.extend({
+  capitalFreed: amounts,
+  charged: amounts.optional(),
+  freeCharged: z.number().optional(),
+  worstBeneath: worstBeneathSchema.optional(),
+});
 
 /** GET /v1/margin. */
 export const marginListSchema = z.object({
@@ -80,6 +106,15 @@ export const nodeExplainSchema = z.looseObject({
   ),
 });
 
+/** A liquidation price of a node on one underlying. */
+export const liquidationPointSchema = z.object({
+  underlying: z.string(),
+  direction: z.enum(['down', 'up', 'now']),
+  price: z.number(),
+  /** Signed move from the current price, as a fraction. */
+  distance: z.number(),
+});
+
 /** One node in full (a report node, src/report/types.ts). */
 export const nodeDetailSchema = z.looseObject({
   ...nodeMarginSchema.shape,
@@ -92,6 +127,15 @@ export const nodeDetailSchema = z.looseObject({
   children: z.array(z.string()),
   sumOfParts: amounts,
   netted: amounts,
+  charged: amounts,
+  freeCharged: z.number(),
+  noNetting: amounts,
+  capitalEfficiency: capitalEfficiencySchema,
+  agreement: z.enum(['cross-margin', 'portfolio']).optional(),
+  accountStatus: nodeStatusSchema,
+  worstBeneath: worstBeneathSchema,
+  /** The nearest liquidation of an account in the subtree; null when none (the service does not search it). */
+  nearestLiquidation: liquidationPointSchema.extend({ account: z.string() }).nullable(),
   components: z.array(componentSchema),
   risk: z.array(underlyingRiskSchema),
   explain: nodeExplainSchema.optional(),
@@ -102,15 +146,6 @@ export const nodeMarginAnswerSchema = z.object({
   version: z.number().int(),
   at: iso,
   node: nodeDetailSchema,
-});
-
-/** A liquidation price of a node on one underlying. */
-export const liquidationPointSchema = z.object({
-  underlying: z.string(),
-  direction: z.enum(['down', 'up', 'now']),
-  price: z.number(),
-  /** Signed move from the current price, as a fraction. */
-  distance: z.number(),
 });
 
 /** GET /v1/nodes/{id}/liquidation. */

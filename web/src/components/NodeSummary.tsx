@@ -1,6 +1,7 @@
-// The selected node's figures: equity, requirements, free collateral and ratio, then IM and MM as the sum of
-// their parts against netted, and the capital netting frees.
-import { money, percent } from '../format';
+// The selected node's figures: equity, requirements, free collateral and ratio, the worst account beneath it,
+// then IM and MM as the venues charge them, as the sum of their parts, netted, with no netting at all, and the
+// capital netting frees against each.
+import { money, percent, STATUS_LABEL } from '../format';
 import type { NodeDetail } from '@api';
 import { MarginBar } from './MarginBar';
 import { NettingBar } from './NettingBar';
@@ -19,10 +20,16 @@ function Figure({ field, label, value }: { field: string; label: string; value: 
 
 export function NodeSummary({ node, currency }: { node: NodeDetail; currency: string }) {
   const rows: [string, string, { im: number; mm: number }][] = [
+    ['charged', 'Charged by the venues', node.charged],
     ['sumOfParts', 'Sum of parts', node.sumOfParts],
     ['netted', 'Netted', node.netted],
+    ['noNetting', 'No netting at all', node.noNetting],
     ['capitalFreed', 'Capital freed', node.capitalFreed],
+    ['agreementWouldFree', 'An agreement would free', node.capitalEfficiency.vsCharged],
+    ['freedVsNoNetting', 'Freed against no netting', node.capitalEfficiency.vsNoNetting],
   ];
+  const worst = node.worstBeneath;
+  const near = node.nearestLiquidation;
   return (
     <section class="summary" aria-label={`Figures of ${node.name ?? node.id}`} data-summary={node.id}>
       <div class="summary-head">
@@ -36,7 +43,25 @@ export function NodeSummary({ node, currency }: { node: NodeDetail; currency: st
         <Figure field="im" label="IM" value={money(node.im)} />
         <Figure field="mm" label="MM" value={money(node.mm)} />
         <Figure field="freeCollateral" label="Free collateral" value={money(node.freeCollateral)} />
+        <Figure field="freeCharged" label="Free after venue charges" value={money(node.freeCharged)} />
         <Figure field="marginRatio" label="MM/equity" value={percent(node.marginRatio)} />
+        <Figure
+          field="worstBeneath"
+          label="Worst account beneath"
+          value={`${STATUS_LABEL[worst.status] ?? worst.status}: ${worst.account} (${percent(worst.marginRatio)})`}
+        />
+        <Figure
+          field="accountsInTrouble"
+          label="Accounts at warning / margin call / liquidation"
+          value={`${worst.counts.warning} / ${worst.counts.marginCall} / ${worst.counts.liquidation}`}
+        />
+        {near !== null && (
+          <Figure
+            field="nearestLiquidation"
+            label="Nearest liquidation beneath"
+            value={`${near.account} ${near.underlying} ${near.direction} ${money(near.price)} (${percent(near.distance)})`}
+          />
+        )}
       </dl>
       <MarginBar equity={node.equity} im={node.im} mm={node.mm} status={node.status} />
       <div class="table-scroll">

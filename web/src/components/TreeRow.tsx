@@ -41,6 +41,7 @@ function RowFigures({ f }: { f: NodeFigures }) {
       <Cell field="freeCollateral" label="Free" value={money(f.freeCollateral)} />
       <Cell field="marginRatio" label="MM/equity" value={percent(f.marginRatio)} />
       <Cell field="capitalFreed" label="IM freed" value={money(f.capitalFreed.im)} />
+      {f.charged !== undefined && <Cell field="charged" label="IM charged" value={money(f.charged.im)} />}
       <div class="cell cell-bars">
         <MarginBar equity={f.equity} im={f.im} mm={f.mm} status={f.status} />
         <NettingBar sumOfParts={sumOfParts} netted={f.im} />
@@ -51,7 +52,12 @@ function RowFigures({ f }: { f: NodeFigures }) {
 
 function labelOf(name: string, f: NodeFigures | undefined): string {
   if (f === undefined) return name;
-  return `${name}: ${STATUS_LABEL[f.status]}, equity ${money(f.equity)}, IM ${money(f.im)}, MM ${money(f.mm)}, free ${money(f.freeCollateral)}, MM/equity ${percent(f.marginRatio)}`;
+  const w = f.worstBeneath;
+  const beneath =
+    w === undefined || w.status === 'healthy'
+      ? ''
+      : `, worst beneath: ${w.account} at ${STATUS_LABEL[w.status]}`;
+  return `${name}: ${STATUS_LABEL[f.status]}, equity ${money(f.equity)}, IM ${money(f.im)}, MM ${money(f.mm)}, free ${money(f.freeCollateral)}, MM/equity ${percent(f.marginRatio)}${beneath}`;
 }
 
 export function TreeRow(p: Props) {
@@ -88,6 +94,14 @@ export function TreeRow(p: Props) {
           <span class="name">{row.name}</span>{' '}
           <span class="meta">{[row.venue, row.model].filter(Boolean).join(' · ')}</span>{' '}
           {f !== undefined && <StatusBadge status={f.status} />}
+          {f?.worstBeneath !== undefined &&
+            f.worstBeneath.account !== row.id &&
+            f.worstBeneath.status !== 'healthy' && (
+              <span class="muted" data-field="worstBeneath">
+                {' '}
+                beneath: <StatusBadge status={f.worstBeneath.status} /> {f.worstBeneath.account}
+              </span>
+            )}
         </span>
       </div>
       {f !== undefined && <RowFigures f={f} />}
