@@ -7,6 +7,7 @@ import {
   gridPartsMargin,
   gridSummary,
   modelFor,
+  rulebooks,
   splitExposure,
   type Exposure,
   type GridSummary,
@@ -87,6 +88,25 @@ export function memberSummary(
 }
 
 /**
+ * Returns the parameters an account's collateral is valued under: its own, with its venue rulebook's haircuts (an
+ * OKX account's discount rates) over the book's for the assets it holds, so equity is what the venue counts.
+ */
+function collateralParameters(
+  account: ResolvedAccount,
+  exposure: Exposure,
+  reporting: string,
+): ModelParameters {
+  const haircutsOf = account.rulebook === undefined ? undefined : rulebooks.get(account.rulebook)?.haircuts;
+  if (haircutsOf === undefined) return account.parameters;
+  const venue = haircutsOf(account, [...exposure.assets.keys()], reporting);
+  const { collateral } = account.parameters;
+  return {
+    ...account.parameters,
+    collateral: { ...collateral, haircuts: { ...collateral.haircuts, ...venue } },
+  };
+}
+
+/**
  * Returns an account's own margin: its model on its exposure; the lower of that and its positions margined
  * one by one (separately for IM and MM), except under policy none and for rulebook accounts, which are charged
  * exactly as their venue charges.
@@ -114,7 +134,7 @@ export function accountMargin(
   const collateral = collateralLines(
     exposure,
     ctx.view,
-    account.parameters,
+    collateralParameters(account, exposure, ctx.view.reportingCurrency),
     account.rulebook === undefined ? account.model : 'standard',
   );
   const base = { account, exposure, ownResult, collateral, ownEquity: equityOf(collateral), summary };

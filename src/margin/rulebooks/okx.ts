@@ -10,7 +10,7 @@ import { loanComponents } from '../loans.js';
 import { deltaOneNotional, optionOrTokenComponent, sumComponents } from '../standard.js';
 import type { MarginComponent, MarginModel } from '../types.js';
 import { okxLiquidation } from './okxLiquidation.js';
-import { discountTiersFor } from './okxCollateral.js';
+import { discountTiersFor, okxHaircuts } from './okxCollateral.js';
 import { parseOkxParameters, positionTerms, type PositionTerms } from './okxTiers.js';
 import type { Rulebook } from './types.js';
 import type { MarketView } from '../../scenarios/index.js';
@@ -107,5 +107,6 @@ export const okxRulebook: Rulebook = {
   ],
   margin: okxMargin,
   validate: validateOkxAccount,
+  haircuts: okxHaircuts,
   liquidation: okxLiquidation,
 };

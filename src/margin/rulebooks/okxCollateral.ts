@@ -5,8 +5,9 @@
 // Source: https://www.okx.com/help/iv-multi-currency-margin-mode-cross-margin-trading ("Discount rate" and its
 // example: 100 BTC at 60,000 USD, tiers 0-20 BTC 0.98, 20-25 0.975, 25-30 0.97, 30-50 0.965, 50-70 0.96,
 // 70-90 0.955, 90-110 0.95, count 5,785,500 USD of 6,000,000).
+import type { HaircutTier, ResolvedAccount } from '../../core/index.js';
 import type { MarketView } from '../../scenarios/index.js';
-import type { OkxParameters } from './okxTiers.js';
+import { parseOkxParameters, type OkxParameters } from './okxTiers.js';
 
 /** One discount tier: the amount (in units of the asset) up to `upTo` counts at `rate`. */
 export interface DiscountTier {
@@ -58,6 +59,35 @@ export function discountTiersFor(
   if (asset === 'BTC') return BTC_DISCOUNT_TIERS;
   if (stable.includes(asset)) return [{ rate: 1 }];
   return undefined;
+}
+
+/**
+ * Returns OKX's discount tiers of the given assets as haircut tiers (haircut = 1 - discount rate), with the
+ * amount past the last bounded tier at 1 - minDiscountRate, so the shared collateral valuation counts each asset
+ * as OKX's adjusted equity does. Assets with no known table are left out (validation refuses a balance of one).
+ */
+export function okxHaircuts(
+  account: ResolvedAccount,
+  assets: readonly string[],
+  reportingCurrency: string,
+): Record<string, HaircutTier[]> {
+  const parameters = parseOkxParameters(account.parameters.rulebook, [
+    'accounts',
+    account.id,
+    'parameters',
+    'rulebook',
+  ]);
+  const stable = [...account.parameters.collateral.stable, reportingCurrency];
+  const out: Record<string, HaircutTier[]> = {};
+  for (const asset of assets) {
+    const tiers = discountTiersFor(asset, parameters, stable);
+    if (tiers === undefined) continue;
+    const haircuts: HaircutTier[] = tiers.map((t) => ({ upTo: t.upTo, haircut: 1 - t.rate }));
+    if (tiers[tiers.length - 1]?.upTo !== undefined)
+      haircuts.push({ upTo: undefined, haircut: 1 - parameters.minDiscountRate });
+    out[asset] = haircuts;
+  }
+  return out;
 }
 
 /** Returns the discounted USD value of an asset amount at the view's price (reporting currency). */

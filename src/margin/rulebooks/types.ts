@@ -1,4 +1,4 @@
-import type { ResolvedAccount } from '../../core/index.js';
+import type { HaircutTier, ResolvedAccount } from '../../core/index.js';
 import type { MarketView } from '../../scenarios/index.js';
 import type { Exposure } from '../exposure.js';
 import type { MarginModel } from '../types.js';
@@ -38,6 +38,15 @@ export interface Rulebook {
    * parameters valid); throws InputError with paths under `accounts.<id>`.
    */
   validate?: (account: ResolvedAccount) => void;
+  /**
+   * The venue's own collateral haircuts of the given assets (discount-rate tiers as haircut tiers): the report's
+   * equity applies them to the account, so equity, the liquidation search and the venue's figures agree.
+   */
+  haircuts?: (
+    account: ResolvedAccount,
+    assets: readonly string[],
+    reportingCurrency: string,
+  ) => Record<string, HaircutTier[]>;
   /** Liquidation prices as the venue computes them (closed forms where it publishes one). */
   liquidation?: (account: ResolvedAccount, exposure: Exposure, view: MarketView) => VenueLiquidation[];
 }
