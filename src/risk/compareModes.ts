@@ -27,6 +27,15 @@ export const VENUE_MODES: Readonly<Record<string, readonly VenueMode[]>> = {
   ],
 };
 
+/** IM, MM, equity and free collateral (reporting currency) and MM / equity (null when equity is not positive). */
+export interface ModeAmounts {
+  im: number;
+  mm: number;
+  equity: number;
+  freeCollateral: number;
+  marginRatio: number | null;
+}
+
 /** One mode's figures for the account (reporting currency), or why the mode refuses it. */
 export interface ModeFigures {
   mode: string;
@@ -35,12 +44,8 @@ export interface ModeFigures {
   /** True for the account as booked. */
   booked: boolean;
   status: 'margined' | 'refused';
-  im: number | null;
-  mm: number | null;
-  equity: number | null;
-  freeCollateral: number | null;
-  /** MM / equity; null when equity is not positive or the mode refuses the account. */
-  marginRatio: number | null;
+  /** The account's figures in this mode; null when the mode refuses it (no figure is ever written as null). */
+  figures: ModeAmounts | null;
   /** The requirement's components, in the venue's own terms where the rulebook gives them. */
   components: MarginComponent[];
   /** The errors that refuse the account in this mode (empty when margined). */
@@ -56,8 +61,7 @@ export interface ModeComparison {
 }
 
 function refused(mode: string, model: string, booked: boolean, problems: InputIssue[]): ModeFigures {
-  const none = { im: null, mm: null, equity: null, freeCollateral: null, marginRatio: null };
-  return { mode, model, booked, status: 'refused', ...none, components: [], problems };
+  return { mode, model, booked, status: 'refused', figures: null, components: [], problems };
 }
 
 /** Returns the account alone, as a root, margined in one mode (the account as given when rulebook is undefined). */
@@ -90,11 +94,13 @@ function marginIn(
       model,
       booked,
       status: 'margined',
-      im: node.im,
-      mm: node.mm,
-      equity: node.equity,
-      freeCollateral: node.equity - node.im,
-      marginRatio: node.equity > 0 ? node.mm / node.equity : null,
+      figures: {
+        im: node.im,
+        mm: node.mm,
+        equity: node.equity,
+        freeCollateral: node.equity - node.im,
+        marginRatio: node.equity > 0 ? node.mm / node.equity : null,
+      },
       components: node.ownResult.components,
       problems: [],
     };

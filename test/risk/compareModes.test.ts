@@ -31,9 +31,9 @@ describe('compare-modes on the example fund', () => {
       JSON.stringify(swap),
     );
     // The same balances and positions: the same equity in every margined mode (the account's own haircuts).
-    assert.equal(pm!.equity, booked!.equity);
+    assert.equal(pm!.figures!.equity, booked!.figures!.equity);
     // The components add up to the mode's IM and MM, and carry OKX's MR terms.
-    assert.ok(Math.abs(pm!.components.reduce((a, c) => a + c.mm, 0) - pm!.mm!) < 1e-9);
+    assert.ok(Math.abs(pm!.components.reduce((a, c) => a + c.mm, 0) - pm!.figures!.mm) < 1e-9);
     assert.ok(pm!.components.some((c) => c.detail?.mr1 !== undefined));
     assert.match(formatCompareModes(r), /portfolio margin \(okx-pm@2025-01\):\n {2}BTC risk unit MR1/);
   });
@@ -87,8 +87,9 @@ describe('compare-modes where both Binance modes margin the account', () => {
       }),
     );
     const [booked, usdm, pm] = compareModes(book, 'b').modes;
-    assert.equal(booked!.mm, usdm!.mm);
+    assert.equal(booked!.figures!.mm, usdm!.figures!.mm);
     assert.equal(pm!.status, 'margined', JSON.stringify(pm!.problems));
-    assert.ok(Math.abs(pm!.mm! - 1.05 * usdm!.mm!) < 1e-9, `${pm!.mm} vs 1.05 x ${usdm!.mm}`);
+    const [p, u] = [pm!.figures!.mm, usdm!.figures!.mm];
+    assert.ok(Math.abs(p - 1.05 * u) < 1e-9, `${p} vs 1.05 x ${u}`);
   });
 });

@@ -10,8 +10,6 @@ interface CompareModesCliOptions {
   format: 'table' | 'json';
 }
 
-const amount = (x: number | null): string => (x === null ? '—' : money(x));
-
 /** Returns the comparison as text: one row per mode, then each mode's components or the errors that refuse it. */
 export function formatCompareModes(r: ModeComparison): string {
   const t = new Table({
@@ -19,17 +17,12 @@ export function formatCompareModes(r: ModeComparison): string {
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
     style: { head: [], border: [] },
   });
-  for (const m of r.modes)
-    t.push([
-      m.mode,
-      m.model,
-      m.status,
-      amount(m.im),
-      amount(m.mm),
-      amount(m.equity),
-      amount(m.freeCollateral),
-      m.marginRatio === null ? '—' : `${(m.marginRatio * 100).toFixed(2)}%`,
-    ]);
+  for (const m of r.modes) {
+    const f = m.figures;
+    const ratio = f?.marginRatio ?? null;
+    const amounts = f === null ? ['—', '—', '—', '—'] : [f.im, f.mm, f.equity, f.freeCollateral].map(money);
+    t.push([m.mode, m.model, m.status, ...amounts, ratio === null ? '—' : `${(ratio * 100).toFixed(2)}%`]);
+  }
   const lines = [
     `unimargin compare-modes: ${r.account} on ${r.venue} (amounts in ${r.reportingCurrency})`,
     '',

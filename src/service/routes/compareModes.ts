@@ -8,8 +8,6 @@ import { componentSchema } from '../responseSchemas.js';
 import { idParams } from '../schemas.js';
 import { doc, visibleNode } from './common.js';
 
-const amount = z.number().nullable();
-
 /** The answer: each mode's figures (null where the mode refuses the account) and the errors that refuse it. */
 export const compareModesAnswerSchema = z.object({
   account: z.string(),
@@ -21,11 +19,15 @@ export const compareModesAnswerSchema = z.object({
       model: z.string(),
       booked: z.boolean(),
       status: z.enum(['margined', 'refused']),
-      im: amount,
-      mm: amount,
-      equity: amount,
-      freeCollateral: amount,
-      marginRatio: amount,
+      figures: z
+        .object({
+          im: z.number(),
+          mm: z.number(),
+          equity: z.number(),
+          freeCollateral: z.number(),
+          marginRatio: z.number().nullable(),
+        })
+        .nullable(),
       components: z.array(componentSchema),
       problems: z.array(z.object({ path: z.string(), message: z.string(), hint: z.string().optional() })),
     }),
