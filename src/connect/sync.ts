@@ -23,8 +23,11 @@ import type { MappedAccount, Mapping } from './mapping.js';
 export interface AccountSync {
   id: string;
   venue: string;
-  /** fresh: pulled now; stale: the venue could not be read, holdings are the previous book's. */
-  state: 'fresh' | 'stale';
+  /**
+   * fresh: pulled now; stale: the venue could not be read, holdings are the previous pull's; refused: the key can
+   * do more than read, and the account is not polled.
+   */
+  state: 'fresh' | 'stale' | 'refused';
   /** Epoch ms of the holdings' pull (the previous one for a stale account, when known). */
   pulledAt?: number;
   /** Why the account is stale. */
@@ -47,7 +50,11 @@ export interface SyncOptions {
 }
 
 /** Returns a pull of one mapped account; throws KeyPermissionError, VenueUnavailableError or InputError. */
-async function pullMapped(a: MappedAccount, index: number, options: SyncOptions): Promise<VenuePull> {
+export async function pullMapped(
+  a: MappedAccount,
+  index: number,
+  options: Pick<SyncOptions, 'env' | 'retry' | 'now'>,
+): Promise<VenuePull> {
   const connection = a.connection!;
   const key = await readVenueKey(connection.key, options.env, `accounts[${index}].connection`);
   const exchange = await openExchange(connection, key, connection.url);

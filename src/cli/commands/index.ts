@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { register as importCommand } from './import.js';
 import { register as sync } from './sync.js';
+import { register as reconcile } from './reconcile.js';
 import { register as backtest } from './backtest.js';
 import { register as report } from './report.js';
 import { register as serve } from './serve.js';
@@ -20,6 +21,7 @@ export const commands: readonly ((program: Command) => void)[] = [
   validate,
   importCommand,
   sync,
+  reconcile,
   vol,
   backtest,
   settle,
