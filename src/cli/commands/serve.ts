@@ -9,6 +9,9 @@ import {
   type StaleWriterError,
   type WriterOptions,
 } from '../../store/index.js';
+import { startGateway } from '../../cluster/gateway.js';
+import { DEFAULT_PARTITIONS } from '../../cluster/partitions.js';
+import { startWorker } from '../../cluster/worker.js';
 import { parseNumber, print } from '../program.js';
 
 interface ServeOptions {
@@ -27,6 +30,10 @@ interface ServeOptions {
   alertMarginCall: number;
   alertLiquidation: number;
   alertHysteresis: number;
+  cluster?: string;
+  role?: string;
+  clusterName: string;
+  partitions: number;
 }
 
 const money = (n: number): string =>
@@ -125,6 +132,36 @@ function writerOptions(opts: ServeOptions, running: () => Service | undefined): 
   };
 }
 
+/** Runs a cluster worker until SIGTERM or SIGINT: no HTTP API, only its /metrics. */
+async function serveWorker(opts: ServeOptions, natsUrl: string): Promise<void> {
+  const databaseUrl = opts.database ?? process.env.UNIMARGIN_DATABASE_URL;
+  if (databaseUrl === undefined)
+    throw new InvalidArgumentError(
+      '--database: a cluster worker writes to PostgreSQL; give a postgres:// URL',
+    );
+  const worker = await startWorker({
+    natsUrl,
+    clusterName: opts.clusterName,
+    databaseUrl,
+    databaseSchema: opts.dbSchema ?? process.env.UNIMARGIN_DATABASE_SCHEMA ?? 'public',
+    leaseMs: opts.lease,
+    host: opts.host,
+    port: opts.port,
+    logLevel: opts.logLevel,
+  });
+  print(`unimargin worker ${worker.id} in cluster ${opts.clusterName}; metrics: ${worker.metricsUrl}`);
+  const stop = (signal: string): void => {
+    worker.log.info({ signal }, 'shutting down: releasing partitions');
+    setTimeout(() => process.exit(1), 10_000).unref();
+    void worker.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
 /** Adds `serve`: the HTTP and WebSocket service over the embedded store (or PostgreSQL). */
 export function register(program: Command): void {
   program
@@ -179,14 +216,35 @@ export function register(program: Command): void {
       parseNumber,
       0.05,
     )
+    .option('--cluster <url>', 'run as a cluster role on NATS JetStream at this URL (nats://127.0.0.1:4222)')
+    .option('--role <role>', 'cluster role: gateway (the HTTP and WebSocket API) or worker (owns partitions)')
+    .option('--cluster-name <name>', 'name of the cluster: its streams and subjects', 'unimargin')
+    .option(
+      '--partitions <n>',
+      'partitions of a new cluster (fixed once created)',
+      parseNumber,
+      DEFAULT_PARTITIONS,
+    )
     .action(async (opts: ServeOptions) => {
+      if (opts.cluster === undefined && opts.role !== undefined)
+        throw new InvalidArgumentError('--role: needs --cluster <nats://host:port>');
+      if (opts.cluster !== undefined && opts.role !== 'gateway' && opts.role !== 'worker')
+        throw new InvalidArgumentError(`--role: "${opts.role ?? ''}" is not gateway or worker`);
+      if (opts.cluster !== undefined && opts.role === 'worker') return serveWorker(opts, opts.cluster);
       // The lease may be lost at any time after the store opens: the handler stops whichever service runs then.
       const running: { service?: Service } = {};
       const config = configOf(
         opts,
         writerOptions(opts, () => running.service),
       );
-      const service = await createService(config);
+      const service =
+        opts.cluster === undefined
+          ? await createService(config)
+          : await startGateway(config, {
+              natsUrl: opts.cluster,
+              clusterName: opts.clusterName,
+              partitions: opts.partitions,
+            });
       running.service = service;
       onSignals(service, config.shutdownTimeoutMs);
       const url = await service.listen();

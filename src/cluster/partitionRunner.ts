@@ -1,0 +1,225 @@
+// One owned partition: its fenced store, its ledgers loaded from the store, and the loop that consumes its subject
+// in order. Each fetched batch goes through the single process's EventLog (the same sequence and idempotency
+// rules, the same applyEvent, one transaction checked against the partition's lease epoch); the worker then
+// publishes what it stored and its verdicts, and only after that records its stream position, so a worker that
+// dies in between has the batch redelivered to the next owner, which finds it stored and publishes it again.
+import { DeliverPolicy, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import type { Logger } from 'pino';
+import { deserializeLedgers, type AccountLedger } from '../account/index.js';
+import { InputError } from '../core/index.js';
+import type { BookState } from '../service/bookState.js';
+import { checkEvent, EventLog, type EventAck } from '../service/eventLog.js';
+import { HttpError } from '../service/httpError.js';
+import { DrizzleStore, StaleWriterError, type StoreDatabase, type StoredEvent } from '../store/index.js';
+import type { WriterLease } from '../store/writerLease.js';
+import { decodeEvent, encode, type EventMessage, type Verdict } from './messages.js';
+import { partitionOf, type ClusterNames } from './partitions.js';
+
+const BATCH = 500;
+const PAGE = 5000;
+
+/** Returns whether an error says the partition's lease was taken over (nothing of the write was stored). */
+const isLost = (error: unknown): boolean =>
+  error instanceof StaleWriterError || (error instanceof HttpError && error.statusCode === 503);
+
+/** The setting that holds partition p's stream position: the last stream sequence it applied. */
+export const positionSetting = (p: number): string => `cluster.position.${p}`;
+
+/** What a runner reports to the worker's metrics and heartbeat. */
+export interface PartitionProgress {
+  partition: number;
+  epoch: number;
+  /** Last stream sequence applied (0: none). */
+  position: number;
+  /** Messages of the partition's subject after the last one fetched, as JetStream counts them. */
+  pending: number;
+  applied: number;
+}
+
+export interface RunnerDeps {
+  db: StoreDatabase;
+  state: BookState;
+  js: JetStreamClient;
+  names: ClusterNames;
+  partitions: number;
+  log: Logger;
+  now: () => number;
+  /** Reloads accounts and instruments from the store (an event named one this worker has not seen). */
+  reloadReference: (store: DrizzleStore) => Promise<void>;
+  onApplied: (partition: number, events: number) => void;
+}
+
+/** Consumes one partition while its lease holds. */
+export class PartitionRunner {
+  readonly store: DrizzleStore;
+  readonly progress: PartitionProgress;
+  private running = true;
+  private loop: Promise<void> | undefined;
+  private readonly log: Logger;
+  private readonly events: EventLog;
+  private stored: StoredEvent[] = [];
+
+  constructor(
+    readonly partition: number,
+    readonly lease: WriterLease,
+    private readonly deps: RunnerDeps,
+  ) {
+    this.store = new DrizzleStore(deps.db, 'postgres', () => Promise.resolve(), lease);
+    this.log = deps.log.child({ partition, epoch: lease.epoch });
+    this.events = new EventLog(this.store, deps.state, (rows) => this.stored.push(...rows), deps.now);
+    this.progress = { partition, epoch: lease.epoch, position: 0, pending: 0, applied: 0 };
+  }
+
+  /** Loads the partition's ledgers and position, then consumes until stopped or the lease is lost. */
+  start(): void {
+    this.loop = this.run().catch((error: unknown) => {
+      this.running = false;
+      this.log.error({ err: error }, 'partition stopped');
+    });
+  }
+
+  /** Stops consuming and releases the lease (a clean handover); resolves once the loop has ended. */
+  async stop(release: boolean): Promise<void> {
+    this.running = false;
+    await this.loop;
+    if (release) await this.lease.release().catch(() => undefined);
+  }
+
+  get active(): boolean {
+    return this.running;
+  }
+
+  private async run(): Promise<void> {
+    await this.loadLedgers();
+    this.progress.position = Number((await this.store.getSetting(positionSetting(this.partition))) ?? 0);
+    this.log.info({ position: this.progress.position }, 'partition owned');
+    while (this.running) {
+      try {
+        await this.consume();
+      } catch (error) {
+        // A lost lease ends the partition here; anything else (NATS or PostgreSQL away) is retried from the
+        // stored position: what was stored and not yet published comes back as a replay and is published then.
+        if (isLost(error)) throw error;
+        if (!this.running) return;
+        this.log.warn({ err: error }, 'partition consumer failed; resuming from the stored position');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  /** Consumes the partition's subject from the position after the last one applied. */
+  private async consume(): Promise<void> {
+    const { js, names } = this.deps;
+    const position = this.progress.position;
+    const consumer = await js.consumers.get(names.eventStream, {
+      filter_subjects: names.events(this.partition),
+      ...(position > 0
+        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: position + 1 }
+        : { deliver_policy: DeliverPolicy.All }),
+    });
+    while (this.running) {
+      const messages: JsMsg[] = [];
+      const batch = await consumer.fetch({ max_messages: BATCH, expires: 1000 });
+      for await (const m of batch) messages.push(m);
+      if (messages.length > 0 && this.running) await this.apply(messages);
+    }
+  }
+
+  /**
+   * Replaces the partition's ledgers by the store's: the latest ledger snapshot (the seed's, or one the single
+   * process took before the cluster began: gateways take none) and every later event of each account. Another
+   * owner may have applied some since this worker last held the partition.
+   */
+  private async loadLedgers(): Promise<void> {
+    const { state, partitions } = this.deps;
+    const snapshot = await this.store.latestStateSnapshot();
+    const base =
+      snapshot === undefined ? new Map<string, AccountLedger>() : deserializeLedgers(snapshot.state);
+    let count = 0;
+    for (const id of state.accounts.keys()) {
+      if (partitionOf(id, partitions) !== this.partition) continue;
+      state.ledgers.delete(id);
+      const ledger = base.get(id);
+      if (ledger !== undefined) state.ledgers.set(id, ledger);
+      for (let after = ledger?.seq ?? 0; ;) {
+        const page = await this.store.accountEvents(id, after, PAGE);
+        this.events.replay(page);
+        count += page.length;
+        if (page.length < PAGE) break;
+        after = page[page.length - 1]!.seq;
+      }
+    }
+    this.log.info({ events: count }, 'partition ledgers loaded');
+  }
+
+  private async apply(messages: readonly JsMsg[]): Promise<void> {
+    const { state } = this.deps;
+    this.stored = [];
+    const decoded = messages.map((m) => decodeEvent(m.data));
+    if (decoded.some((d) => !state.accounts.has(d.accountId))) await this.deps.reloadReference(this.store);
+    const outcomes = await Promise.allSettled(decoded.map((d) => this.submit(d)));
+    const verdicts: Verdict[] = [];
+    const replayed: { accountId: string; key: string }[] = [];
+    outcomes.forEach((o, i) => {
+      const { accountId, event } = decoded[i]!;
+      const base = { accountId, idempotencyKey: event.idempotencyKey };
+      if (o.status === 'fulfilled') {
+        verdicts.push({ ...base, ack: o.value });
+        if (o.value.status === 'replayed') replayed.push({ accountId, key: event.idempotencyKey });
+        return;
+      }
+      const e = o.reason as unknown;
+      if (e instanceof HttpError && e.statusCode === 503) throw e; // the lease is lost: nothing was stored
+      if (e instanceof HttpError)
+        verdicts.push({ ...base, error: { statusCode: e.statusCode, message: e.message, detail: e.detail } });
+      else if (e instanceof InputError)
+        verdicts.push({
+          ...base,
+          error: { statusCode: 400, message: e.message, detail: { issues: e.issues } },
+        });
+      else throw e;
+    });
+    // Events met again (a redelivery after an owner died) are published again: a gateway may have missed them.
+    const again: StoredEvent[] = [];
+    for (const r of replayed) again.push(...(await this.store.findEvents(r.accountId, [r.key])));
+    const events = [...again, ...this.stored].sort((a, b) => a.seq - b.seq);
+    const last = messages[messages.length - 1]!;
+    await this.publish({ partition: this.partition, epoch: this.lease.epoch, events, verdicts });
+    await this.store.putSetting(positionSetting(this.partition), last.seq);
+    this.progress.position = last.seq;
+    this.progress.pending = last.info.pending;
+    this.progress.applied += this.stored.length;
+    this.deps.onApplied(this.partition, this.stored.length);
+  }
+
+  /** Returns the event's acknowledgement by the EventLog, after the check every event gets. */
+  private submit({ accountId, event }: EventMessage): Promise<EventAck> {
+    const { state } = this.deps;
+    if (!state.accounts.has(accountId))
+      return Promise.reject(new HttpError(404, `account ${accountId} not found`));
+    // An event at a seq already applied is a replay or a refusal, which the EventLog decides.
+    if (event.seq > (state.ledgers.get(accountId)?.seq ?? 0)) {
+      try {
+        checkEvent(state, accountId, event);
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+    return this.events.submit(accountId, event);
+  }
+
+  /** Publishes an applied batch, retrying while JetStream is unreachable (the position waits for it). */
+  private async publish(message: Parameters<typeof encode>[0]): Promise<void> {
+    const subject = this.deps.names.applied(this.partition);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.deps.js.publish(subject, encode(message), { timeout: 5000 });
+        return;
+      } catch (error) {
+        if (!this.running || attempt >= 20) throw error;
+        this.log.warn({ err: error, attempt }, 'applied batch not published; retrying');
+        await new Promise((r) => setTimeout(r, Math.min(250 * attempt, 2000)));
+      }
+    }
+  }
+}
