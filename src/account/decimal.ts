@@ -65,11 +65,13 @@ function format({ mantissa, exponent }: ExactDecimal): string {
   return negative && text !== '0' ? `-${text}` : text;
 }
 
-/** Returns the plain decimal string (no exponent, no trailing zeros) of a number or decimal text. */
+/**
+ * Returns the plain decimal string (no exponent, no trailing zeros) of a number or decimal text. A float is taken
+ * at any exponent float64 holds (a subnormal balance of 5e-324 is a 324-place decimal); only written texts are
+ * held to MAX_EXPONENT, since only they can ask for 1e-9999.
+ */
 export function decimalOf(value: number | string): string {
-  if (typeof value === 'number' && !Number.isFinite(value))
-    throw new RangeError(`not a finite number: ${value}`);
-  return format(exact(String(value)));
+  return typeof value === 'number' ? format(exactDecimalOfFloat(value)) : format(exact(value));
 }
 
 /** Returns a + b exactly, as a decimal string. */

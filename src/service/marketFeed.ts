@@ -2,6 +2,7 @@
 import { InputError, marketSchema, resolveBook, type Book, type Market } from '../core/index.js';
 import { zodIssues } from '../core/index.js';
 import type { MarketEventRow, Store } from '../store/index.js';
+import { checkMarket } from '../scenarios/checkMarket.js';
 import type { BookState } from './bookState.js';
 import { moveMarket, ticksSchema, ticksToMoves, volChangeIssues, type Tick } from './marketMoves.js';
 
@@ -55,7 +56,9 @@ export class MarketFeed {
    */
   private check(market: Market, where: string, book: Book = this.state.toBook(new Map(), market)): void {
     try {
-      resolveBook(book);
+      // As the CLI checks a book (validate): references, then what only pricing finds (smiles, marks within the
+      // no-arbitrage bounds, scenario sets that can be built), so a market accepted here can be margined.
+      checkMarket(resolveBook(book));
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       throw new InputError(

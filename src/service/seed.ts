@@ -1,6 +1,8 @@
 // First start: an empty store is seeded from a book (the bundled example by default), and an admin key is
 // created, from UNIMARGIN_ADMIN_KEY or at random (then printed once by the caller).
 import { InputError, parseBook, parseText, resolveBook, type Book, type Market } from '../core/index.js';
+import { checkRulebooks } from '../margin/index.js';
+import { checkMarket } from '../scenarios/checkMarket.js';
 import type { Store } from '../store/index.js';
 import { generateKey, hashedKey, keyLookup, SCOPES } from './auth.js';
 import { bookSettingsSchema, type BookSettings } from './bookState.js';
@@ -50,7 +52,10 @@ async function storeBook(
 ): Promise<{ settings: BookSettings; market: Market }> {
   const raw = parseText(text, source);
   const book = parseBook(raw);
-  resolveBook(book);
+  // Checked as `validate` checks a book: what the service stores, it can margin.
+  const resolved = resolveBook(book);
+  checkRulebooks(resolved);
+  checkMarket(resolved);
   if (typeof raw !== 'object' || raw === null)
     throw new InputError([{ path: '(root)', message: 'not a book' }]);
   const r = raw as RawRecord;

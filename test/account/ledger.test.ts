@@ -35,6 +35,9 @@ describe('decimal', () => {
     assert.equal(negDecimal('0'), '0');
     assert.equal(decimalOf(1e-7), '0.0000001');
     assert.equal(decimalOf('+05.10'), '5.1');
+    // A float holds exponents down to -324 (the subnormals): it is taken whole, only texts are held to 1e±64.
+    assert.equal(decimalOf(-5e-324), `-0.${'0'.repeat(323)}5`);
+    assert.equal(addDecimal(decimalOf(-5e-324), '1'), `0.${'9'.repeat(323)}5`);
   });
 
   it('refuses what is not a finite decimal', () => {

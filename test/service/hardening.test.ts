@@ -3,7 +3,12 @@
 // cap holds.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { caller, serviceFixture } from './support.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InputError } from '../../src/core/index.js';
+import { openPgliteStore } from '../../src/store/index.js';
+import { caller, serviceFixture, startService } from './support.js';
 
 const fx = serviceFixture();
 
@@ -284,6 +289,58 @@ describe('doubtful input is refused at the right field, and changes nothing', ()
       pathsOf(r.body).every((p) => p.startsWith('body')),
       r.response.body,
     );
+  });
+});
+
+describe('a market the margin could not price is refused as validate refuses it (issue 14)', () => {
+  // The CLI's validate runs the pricing checks (src/scenarios/checkMarket.ts); the service ran only the
+  // reference checks, so a snapshot with an SVI smile whose total variance goes negative was stored, and every
+  // recompute after it failed.
+  it('refuses a snapshot with an invalid SVI smile at its field, and keeps the market', async () => {
+    await fx.settle();
+    const before = fx.service.ctx.state.market;
+    const expiry = before.asOf + 30 * 86_400_000;
+    const smiles = { ...before.smiles, BTC: [{ expiry, svi: { a: -1, b: 0.1, rho: 0, m: 0, sigma: 0.1 } }] };
+    const r = await fx.call('PUT', '/v1/market', { ...before, smiles });
+    assert.equal(r.status, 400, r.response.body);
+    assert.deepEqual(
+      ((r.body.issues ?? []) as { path: string }[]).map((i) => i.path),
+      ['body.smiles.BTC[0].svi'],
+      r.response.body,
+    );
+    assert.match(r.response.body, /minimum total variance/);
+    assert.equal(fx.service.ctx.state.market, before);
+  });
+
+  it('refuses a seed book the margin could not price, naming the field', async () => {
+    const book = {
+      reportingCurrency: 'USD',
+      instruments: [{ id: 'BTCUSDT', kind: 'perpetual', underlying: 'BTC', quote: 'USDT' }],
+      accounts: [
+        { id: 'a', parent: null, model: 'grid', balances: [{ asset: 'USDT', amount: 1000 }], positions: [] },
+      ],
+      market: {
+        asOf: '2024-06-01T00:00:00Z',
+        prices: { BTC: 60000, USDT: 1 },
+        smiles: {
+          BTC: [{ expiry: '2024-07-01T00:00:00Z', svi: { a: -1, b: 0.1, rho: 0, m: 0, sigma: 0.1 } }],
+        },
+      },
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'unimargin-seed-'));
+    const seedPath = join(dir, 'seed.json');
+    writeFileSync(seedPath, JSON.stringify(book));
+    const store = await openPgliteStore();
+    try {
+      await assert.rejects(
+        startService({ seedPath }, { store }),
+        (error: unknown) =>
+          error instanceof InputError && error.issues.some((i) => i.path === 'market.smiles.BTC[0].svi'),
+      );
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
