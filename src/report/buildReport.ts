@@ -1,4 +1,4 @@
-import type { OffsetPolicy, ResolvedBook } from '../core/index.js';
+import { BOUNDS, type OffsetPolicy, type ResolvedBook } from '../core/index.js';
 import {
   MarginTree,
   postOrder,
@@ -200,7 +200,19 @@ function venueLiquidationOf(node: NodeState, view: MarketView): { venueLiquidati
   const id = node.account.rulebook;
   const rulebook = id === undefined ? undefined : rulebooks.get(id);
   if (rulebook?.liquidation === undefined) return {};
-  return { venueLiquidation: rulebook.liquidation(node.account, node.exposure, view) };
+  return { venueLiquidation: rulebook.liquidation(node.account, node.exposure, view).map(priced) };
+}
+
+/** A venue's closed form gives no liquidation where it leaves the prices there are (a position of 1e-306). */
+const pricedAt = (p: number | null | undefined): number | null =>
+  p === null || p === undefined || !(p >= BOUNDS.price.min && p <= BOUNDS.price.max) ? null : p;
+
+function priced(l: VenueLiquidation): VenueLiquidation {
+  return {
+    ...l,
+    price: pricedAt(l.price),
+    ...(l.bankruptcyPrice === undefined ? {} : { bankruptcyPrice: pricedAt(l.bankruptcyPrice) }),
+  };
 }
 
 /** Returns a node's sensitivities per underlying: its own plus its children's (greeks add), sorted. */
