@@ -25,6 +25,10 @@ export const VENUE_MODES: Readonly<Record<string, readonly VenueMode[]>> = {
     { mode: 'multi-currency margin', rulebook: 'okx-swap@2024-10' },
     { mode: 'portfolio margin', rulebook: 'okx-pm@2025-01' },
   ],
+  hyperliquid: [
+    { mode: 'cross margin', rulebook: 'hyperliquid-perp@2026-11' },
+    { mode: 'portfolio margin', rulebook: 'hyperliquid-pm@2026-12' },
+  ],
 };
 
 /** IM, MM, equity and free collateral (reporting currency) and MM / equity (null when equity is not positive). */

@@ -10,6 +10,7 @@ import { deribitOptionsRulebook } from './deribitOptions.js';
 import { deribitPortfolioRulebook } from './deribitPortfolio.js';
 import { dydxRulebook } from './dydx.js';
 import { hyperliquidRulebook } from './hyperliquid.js';
+import { hyperliquidPortfolioRulebook } from './hyperliquidPortfolio.js';
 import { okxRulebook } from './okx.js';
 import { okxPortfolioRulebook } from './okxPortfolio.js';
 import { spanRulebook } from './span/rulebook.js';
@@ -27,6 +28,7 @@ const ALL: readonly Rulebook[] = [
   okxRulebook,
   okxPortfolioRulebook,
   hyperliquidRulebook,
+  hyperliquidPortfolioRulebook,
   dydxRulebook,
   deribitFuturesRulebook,
   deribitOptionsRulebook,
