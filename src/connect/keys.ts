@@ -81,3 +81,15 @@ export async function readVenueKey(
     ]);
   return parsed.data;
 }
+
+/** Returns the error with every value of the key in its message and stack replaced (a venue's error may echo a URL). */
+export function withoutKey<T>(error: T, key: VenueKey): T {
+  if (!(error instanceof Error)) return error;
+  const values = [key.apiKey, key.secret, key.password].filter(
+    (v): v is string => v !== undefined && v !== '',
+  );
+  const scrub = (text: string): string => values.reduce((t, v) => t.split(v).join('[key]'), text);
+  error.message = scrub(error.message);
+  if (error.stack !== undefined) error.stack = scrub(error.stack);
+  return error;
+}

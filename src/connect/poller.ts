@@ -92,9 +92,19 @@ export class VenuePoller {
 
   /** Polls every connected account once. */
   async pollOnce(): Promise<void> {
-    const accounts = this.mapping.accounts
+    const connected = this.mapping.accounts
       .map((a, i) => ({ a, i }))
-      .filter(({ a }) => a.connection !== undefined && this.target.ledger(a.id) !== undefined);
+      .filter(({ a }) => a.connection !== undefined);
+    // An account the service does not hold cannot take events: shown, never created behind the book's back.
+    for (const { a } of connected)
+      if (this.target.ledger(a.id) === undefined)
+        this.setState({
+          id: a.id,
+          venue: a.venue,
+          state: 'stale',
+          error: `the service holds no account ${a.id}: seed it with the book unimargin sync writes`,
+        });
+    const accounts = connected.filter(({ a }) => this.target.ledger(a.id) !== undefined);
     await Promise.all(
       accounts
         .filter(({ a }) => this.states.get(a.id)?.state !== 'refused')

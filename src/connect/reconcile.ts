@@ -117,7 +117,7 @@ function liquidationFigures(
  * Venue amounts are converted at the book's prices (USD per asset). Figures the venue did not give are left out.
  */
 export function reconcile(
-  report: MarginReport,
+  report: Pick<MarginReport, 'reportingCurrency'> & { nodes: readonly ReportNode[] },
   status: SyncStatus,
   prices: Record<string, number>,
   rulebooks: ReadonlyMap<string, string | undefined>,

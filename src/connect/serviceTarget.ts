@@ -1,8 +1,12 @@
 // The poller's view of a running service: its ledgers and instruments, and the one event path (checkEvent, then
 // the event log, which stores the event and applies it with applyEvent), exactly as POST /v1/accounts/:id/events.
+import type { Logger } from 'pino';
 import type { ServiceContext } from '../service/context.js';
 import { checkEvent } from '../service/eventLog.js';
-import type { PollTarget } from './poller.js';
+import type { RetryPolicy } from './exchange.js';
+import { InputError } from '../core/index.js';
+import { loadMapping, type Mapping } from './mapping.js';
+import { VenuePoller, type PollTarget } from './poller.js';
 
 /** Returns the poll target of a service. */
 export function servicePollTarget(ctx: Pick<ServiceContext, 'state' | 'events'>): PollTarget {
@@ -14,4 +18,55 @@ export function servicePollTarget(ctx: Pick<ServiceContext, 'state' | 'events'>)
       return ctx.events.submit(id, event);
     },
   };
+}
+
+/** The venue connections a service keeps current (`serve --connect MAPPING --poll-interval MS`). */
+export interface VenueConnections {
+  mapping: Mapping;
+  /** Time between the end of one poll and the start of the next, in ms. */
+  intervalMs: number;
+  /** Where the keys' environment variables are read (process.env in `serve`). */
+  env: NodeJS.ProcessEnv;
+  retry?: RetryPolicy;
+}
+
+/** Returns a poller of the service's venue accounts, logging each change of an account's state (never a key). */
+export function servicePoller(
+  ctx: Pick<ServiceContext, 'state' | 'events' | 'now'>,
+  venues: VenueConnections,
+  log: Logger,
+): VenuePoller {
+  return new VenuePoller(venues.mapping, servicePollTarget(ctx), {
+    env: venues.env,
+    intervalMs: venues.intervalMs,
+    now: ctx.now,
+    ...(venues.retry === undefined ? {} : { retry: venues.retry }),
+    onState: (a) => {
+      const fields = { account: a.id, venue: a.venue, state: a.state, reason: a.error };
+      if (a.state === 'fresh') log.info(fields, `venue account ${a.id} is fresh`);
+      else log.warn(fields, `venue account ${a.id} is ${a.state}: ${a.error ?? ''}`);
+    },
+  });
+}
+
+/** Returns the venue connections of `serve --connect MAPPING --poll-interval MS`; throws InputError. */
+export async function loadVenueConnections(
+  mappingPath: string,
+  intervalMs: number,
+  env: NodeJS.ProcessEnv,
+): Promise<VenueConnections> {
+  if (!Number.isInteger(intervalMs) || intervalMs < 1000)
+    throw new InputError([
+      {
+        path: '--poll-interval',
+        message: `${intervalMs} is not a whole number of milliseconds of at least 1000`,
+        hint: "polling faster than once a second spends the venues' rate limits",
+      },
+    ]);
+  const mapping = await loadMapping(mappingPath);
+  if (!mapping.accounts.some((a) => a.connection !== undefined))
+    throw new InputError([
+      { path: `${mappingPath}: accounts`, message: 'no account has a connection: nothing to poll' },
+    ]);
+  return { mapping, intervalMs, env };
 }

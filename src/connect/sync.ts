@@ -16,7 +16,7 @@ import {
   type VenuePull,
 } from './exchange.js';
 import { venueFigures, type VenueFigures } from './figures.js';
-import { readVenueKey } from './keys.js';
+import { readVenueKey, withoutKey } from './keys.js';
 import type { MappedAccount, Mapping } from './mapping.js';
 
 /** The state of one venue account after a sync. */
@@ -57,15 +57,20 @@ export async function pullMapped(
 ): Promise<VenuePull> {
   const connection = a.connection!;
   const key = await readVenueKey(connection.key, options.env, `accounts[${index}].connection`);
-  const exchange = await openExchange(connection, key, connection.url);
-  const retry = options.retry ?? DEFAULT_RETRY;
-  const extra = await withBackoff(
-    exchange.id,
-    () => keyPermissions(exchange, connectionFamily(connection)),
-    retry,
-  );
-  if (extra.length > 0) throw new KeyPermissionError(`accounts[${index}] (${connection.exchange})`, extra);
-  return pullAccount(exchange, retry, options.now);
+  try {
+    const exchange = await openExchange(connection, key, connection.url);
+    const retry = options.retry ?? DEFAULT_RETRY;
+    const extra = await withBackoff(
+      exchange.id,
+      () => keyPermissions(exchange, connectionFamily(connection)),
+      retry,
+    );
+    if (extra.length > 0) throw new KeyPermissionError(`accounts[${index}] (${connection.exchange})`, extra);
+    return await pullAccount(exchange, retry, options.now);
+  } catch (error) {
+    // ccxt's errors may carry the request's URL and body, which hold the key on some venues (Deribit's auth).
+    throw withoutKey(error, key);
+  }
 }
 
 function treeAccount(a: MappedAccount, pull: VenuePull): CcxtTreeAccount {

@@ -25,6 +25,7 @@ import { registerMarginRoutes } from './routes/margin.js';
 import { registerMarketRoutes } from './routes/market.js';
 import { registerOpsRoutes } from './routes/ops.js';
 import { registerScenarioRoutes } from './routes/scenarios.js';
+import { registerVenueRoutes, type VenueSource } from './routes/venues.js';
 import { registerWebRoutes } from './routes/web.js';
 import { registerWebSocketRoutes } from './routes/ws.js';
 
@@ -127,8 +128,8 @@ function addHooks(app: FastifyInstance, ctx: ServiceContext): void {
   });
 }
 
-/** Returns the fastify instance of a service, with every route registered and ready. */
-export async function buildServer(ctx: ServiceContext): Promise<FastifyInstance> {
+/** Returns the fastify instance of a service, with every route registered and ready; `venues`: its venue poller. */
+export async function buildServer(ctx: ServiceContext, venues?: VenueSource): Promise<FastifyInstance> {
   const logger: FastifyBaseLogger = ctx.log;
   const app = Fastify({
     loggerInstance: logger,
@@ -158,6 +159,7 @@ export async function buildServer(ctx: ServiceContext): Promise<FastifyInstance>
   app.addHook('onClose', () => workers.close());
   registerAnalysisRoutes(app, ctx, workers);
   registerCompareModesRoutes(app, ctx);
+  registerVenueRoutes(app, ctx, venues);
   registerAdminRoutes(app, ctx);
   registerWebSocketRoutes(app, ctx);
   registerScenarioRoutes(app, ctx, workers);

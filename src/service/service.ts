@@ -21,6 +21,7 @@ import { SchemaRegistry } from './schemas.js';
 import { ensureAdminKey, seedStore } from './seed.js';
 import { buildServer } from './server.js';
 import { WebhookDispatcher } from './webhooks.js';
+import { servicePoller, type VenueConnections } from '../connect/serviceTarget.js';
 
 /** A running service instance. */
 export interface Service {
@@ -47,6 +48,8 @@ export interface ServiceOptions {
    * the event stream and answers with the owning worker's verdict: src/cluster/gatewayEventLog.ts).
    */
   eventLog?: EventLogFactory;
+  /** Venue accounts to keep current by polling them through ccxt (src/connect/, docs/connectors.md). */
+  venues?: VenueConnections;
 }
 
 /** Returns an event log over the service's store and state, calling `onApplied` after each applied batch. */
@@ -164,9 +167,15 @@ export async function createService(config: ServiceConfig, options: ServiceOptio
   const store = options.store ?? (await openStore(config.store));
   const createdAdminKey = await prepareStore(config, store, (options.now ?? Date.now)());
   const { ctx, replayedEvents } = await loadContext(config, store, options, log);
-  const app = await buildServer(ctx);
+  const poller = options.venues === undefined ? undefined : servicePoller(ctx, options.venues, log);
+  const app = await buildServer(
+    ctx,
+    poller && { status: () => poller.status(), intervalMs: options.venues!.intervalMs },
+  );
+  poller?.start();
   const close = async (): Promise<void> => {
     ctx.ready = false;
+    await poller?.stop();
     // Sockets are told the server is going away (1001) before the WebSocket plugin drops what is left.
     ctx.hub.closeAll();
     await app.close();

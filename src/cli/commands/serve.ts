@@ -13,6 +13,7 @@ import { startGateway } from '../../cluster/gateway.js';
 import { DEFAULT_PARTITIONS } from '../../cluster/partitions.js';
 import { startWorker } from '../../cluster/worker.js';
 import { parseNumber, print } from '../program.js';
+import { loadVenueConnections } from '../../connect/serviceTarget.js';
 
 interface ServeOptions {
   database?: string;
@@ -34,6 +35,8 @@ interface ServeOptions {
   role?: string;
   clusterName: string;
   partitions: number;
+  connect?: string;
+  pollInterval: number;
 }
 
 const money = (n: number): string =>
@@ -225,7 +228,20 @@ export function register(program: Command): void {
       parseNumber,
       DEFAULT_PARTITIONS,
     )
+    .option(
+      '--connect <mapping>',
+      "keep the mapping's venue accounts current: poll them through ccxt (read-only keys; docs/connectors.md)",
+    )
+    .option('--poll-interval <ms>', 'time between two polls of the venues', parseNumber, 10_000)
     .action(async (opts: ServeOptions) => {
+      if (opts.connect !== undefined && opts.cluster !== undefined)
+        throw new InvalidArgumentError(
+          '--connect: venue polling runs in a single process, not with --cluster',
+        );
+      const venues =
+        opts.connect === undefined
+          ? undefined
+          : await loadVenueConnections(resolve(opts.connect), opts.pollInterval, process.env);
       if (opts.cluster === undefined && opts.role !== undefined)
         throw new InvalidArgumentError('--role: needs --cluster <nats://host:port>');
       if (opts.cluster !== undefined && opts.role !== 'gateway' && opts.role !== 'worker')
@@ -239,7 +255,7 @@ export function register(program: Command): void {
       );
       const service =
         opts.cluster === undefined
-          ? await createService(config)
+          ? await createService(config, venues === undefined ? {} : { venues })
           : await startGateway(config, {
               natsUrl: opts.cluster,
               clusterName: opts.clusterName,
