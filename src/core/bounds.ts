@@ -161,6 +161,15 @@ export const BOUNDS = {
       'an instrument at or past its expiry is settled, not margined; listed crypto expiries run to two years, ' +
       'CME to five, and within 50 years exp(rate x years) stays finite',
   },
+  rulebookNumber: {
+    min: -1e15,
+    max: 1e15,
+    minMagnitude: 1e-12,
+    what: "number in a rulebook's parameters (a rate, ratio, amount, notional cap, tier or count)",
+    reason:
+      'venues publish rates from about 1e-6 and notional caps up to about 1e10; the rulebooks divide by rates ' +
+      'and multiply caps by prices, so a number beyond 1e15 or under 1e-12 in magnitude would only overflow',
+  },
   timestamp: {
     min: 0,
     max: 253_402_300_799_999,
@@ -236,6 +245,25 @@ export function bounded<T extends z.ZodType<number, unknown>>(schema: T, kind: B
         ctx.addIssue({ code: 'custom', message: issue.message, params: { hint: issue.hint } });
     })
     .meta(boundKeywords(kind));
+}
+
+/**
+ * Returns every number inside a value outside a kind's range, with its path below the value and its issue (for
+ * free-form parameter trees, such as a rulebook's, whose own schema checks what each number means).
+ */
+export function boundIssuesWithin(
+  kind: BoundKind,
+  value: unknown,
+  at: (string | number)[] = [],
+): { at: (string | number)[]; issue: InputIssue }[] {
+  if (typeof value === 'number') {
+    const issue = boundIssue(kind, value, at.join('.'));
+    return issue === undefined ? [] : [{ at, issue }];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => boundIssuesWithin(kind, v, [...at, i]));
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => boundIssuesWithin(kind, v, [...at, k]));
+  return [];
 }
 
 /** Returns the path (`$.a[2].b`) of the first NaN or infinite number inside a value, or undefined if none. */

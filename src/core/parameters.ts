@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bounded } from './bounds.js';
+import { bounded, boundIssuesWithin, describeBound } from './bounds.js';
 import { assetCode } from './instrument.js';
 import { decimal, fraction } from './numbers.js';
 
@@ -193,8 +193,15 @@ export const modelParametersSchema = z
       .describe('Per-underlying scenario overrides.'),
     rulebook: z
       .record(z.string(), z.unknown())
+      .superRefine((value, ctx) => {
+        for (const { at, issue } of boundIssuesWithin('rulebookNumber', value))
+          ctx.addIssue({ code: 'custom', message: issue.message, path: at, params: { hint: issue.hint } });
+      })
       .optional()
-      .describe("Parameters of the account's venue rulebook; the rulebook validates them (docs/venues)."),
+      .describe(
+        "Parameters of the account's venue rulebook; the rulebook validates them (docs/venues). Every number " +
+          `in them is ${describeBound('rulebookNumber')}.`,
+      ),
   })
   .describe('Model parameters; each field overrides the documented default.');
 

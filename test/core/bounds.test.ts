@@ -14,6 +14,8 @@ import {
   type BoundKind,
 } from '../../src/core/bounds.js';
 import { InputError } from '../../src/core/errors.js';
+import { loadBook } from '../../src/core/parse.js';
+import { bookInput } from '../support/books.js';
 
 describe('bounds', () => {
   it('accepts the edges of every closed range and refuses just beyond them', () => {
@@ -56,6 +58,43 @@ describe('bounds', () => {
     assert.equal(r.success, false);
     assert.equal(price.safeParse('65000').data, 65_000);
     assert.deepEqual(price.meta(), { minimum: 1e-12, maximum: 1e12 });
+  });
+
+  it("a rulebook's parameters are held to rulebookNumber at their own paths, before the rulebook runs", () => {
+    // The repro: dYdX's openInterest of 1e308 passed the book's schema and made the margin not finite; a rate of
+    // 1e-300 that a rulebook divides by is the other end.
+    const book = bookInput({
+      accounts: [
+        {
+          id: 'a',
+          parameters: {
+            rulebook: {
+              markets: { SOL: { openInterest: 1e308 } },
+              tiers: [{ rate: 1e-300 }, { rate: 0.01 }],
+            },
+          },
+        },
+      ],
+    });
+    const error = (() => {
+      try {
+        loadBook(JSON.stringify(book), 'book.json');
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    assert.ok(error instanceof InputError, String(error));
+    const paths = error.issues.map((i) => i.path);
+    assert.ok(
+      paths.some((p) => p.endsWith('parameters.rulebook.markets.SOL.openInterest')),
+      paths.join(', '),
+    );
+    assert.ok(
+      paths.some((p) => p.endsWith('parameters.rulebook.tiers[0].rate')),
+      paths.join(', '),
+    );
+    assert.ok(!paths.some((p) => p.includes('tiers[1]')), 'a rate of 0.01 is within the range');
   });
 
   it('docs/book.md states every range as the module does', () => {
