@@ -29,6 +29,10 @@ export const VENUE_MODES: Readonly<Record<string, readonly VenueMode[]>> = {
     { mode: 'cross margin', rulebook: 'hyperliquid-perp@2026-11' },
     { mode: 'portfolio margin', rulebook: 'hyperliquid-pm@2026-12' },
   ],
+  bybit: [
+    { mode: 'cross margin (USDT contracts)', rulebook: 'bybit-linear@2024-09' },
+    { mode: 'portfolio margin', rulebook: 'bybit-pm@2025-01' },
+  ],
 };
 
 /** IM, MM, equity and free collateral (reporting currency) and MM / equity (null when equity is not positive). */

@@ -4,6 +4,7 @@ import type { Rulebook } from './types.js';
 import { binanceCoinm, binanceUsdm } from './binance.js';
 import { binancePortfolioRulebook } from './binancePortfolio.js';
 import { bybitInverse, bybitLinear } from './bybit.js';
+import { bybitPortfolioRulebook } from './bybitPortfolio.js';
 import { derivePmrm2Rulebook } from './derive/rulebook.js';
 import { deribitFuturesRulebook } from './deribitFutures.js';
 import { deribitOptionsRulebook } from './deribitOptions.js';
@@ -24,6 +25,7 @@ const ALL: readonly Rulebook[] = [
   binancePortfolioRulebook,
   bybitLinear,
   bybitInverse,
+  bybitPortfolioRulebook,
   derivePmrm2Rulebook,
   okxRulebook,
   okxPortfolioRulebook,
