@@ -69,9 +69,15 @@ export function nodeStatus(equity: number, im: number, mm: number): NodeStatus {
   return statusAt({ equity, im, mm });
 }
 
-/** Returns MM / equity as a fraction, 0 for an empty node, or null when equity is not positive. */
+/**
+ * Returns MM / equity as a fraction, 0 for an empty node, or null when equity is not positive or so small that the
+ * ratio is beyond any float (equity of 8.4e-323 against MM of 960: as good as none).
+ */
 export function marginRatio(equity: number, mm: number): number | null {
-  if (equity > 0) return mm / equity;
+  if (equity > 0) {
+    const ratio = mm / equity;
+    return Number.isFinite(ratio) ? ratio : null;
+  }
   return mm === 0 && equity === 0 ? 0 : null;
 }
 

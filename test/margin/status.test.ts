@@ -46,6 +46,12 @@ describe('marginRatio', () => {
     assert.equal(marginRatio(0, 10), null);
     assert.equal(marginRatio(-5, 0), null);
   });
+
+  it('is null, never Infinity, for an equity too small for the ratio (book fuzzer, an OKX isolated account)', () => {
+    // Equity 8.4e-323 against MM 960: 960 / 8.4e-323 overflows float64 (max about 1.8e308).
+    assert.equal(marginRatio(8.4e-323, 960), null);
+    assert.equal(marginRatio(1e-300, 1e-10), 1e290);
+  });
 });
 
 describe('status counts', () => {
