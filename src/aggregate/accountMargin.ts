@@ -84,7 +84,7 @@ export function memberSummary(
 ): GridSummary {
   if (margin.summary !== undefined && summaryKey(parameters) === summaryKey(margin.account.parameters))
     return margin.summary;
-  return gridSummary(margin.exposure, ctx, parameters);
+  return gridSummary(margin.exposure, ctx, parameters, margin.account.venue);
 }
 
 /**
@@ -120,7 +120,7 @@ export function accountMargin(
   const exposure = accountExposure(account, ctx.view);
   const model = modelFor(account);
   const grid = account.rulebook === undefined && account.model === 'grid';
-  const summary = grid ? gridSummary(exposure, ctx, account.parameters) : undefined;
+  const summary = grid ? gridSummary(exposure, ctx, account.parameters, account.venue) : undefined;
   const ownResult =
     summary === undefined
       ? model(exposure, ctx, account.parameters)

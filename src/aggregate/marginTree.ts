@@ -19,6 +19,7 @@ import {
   type StatusCounts,
 } from '../margin/index.js';
 import { createRiskContext, type MarketView, type RiskContext } from '../scenarios/index.js';
+import { withBasis } from './basis.js';
 import {
   accountMargin,
   add,
@@ -118,7 +119,8 @@ function settleGroup(group: GroupState, node: NodeState, ctx: RiskContext): void
     group.margin = group.sumOfParts;
     return;
   }
-  group.netted = gridMarginOfSummary(group.summary, ctx, node.account.parameters);
+  const parameters = node.account.parameters;
+  group.netted = withBasis(gridMarginOfSummary(group.summary, ctx, parameters), group.summary, parameters);
   group.margin = lower(group.sumOfParts, group.netted);
 }
 
@@ -512,6 +514,9 @@ function cloneSummary(s: GridSummary): GridSummary {
     tallies: new Map([...s.tallies].map(([u, t]) => [u, { ...t }])),
     assets: new Map(s.assets),
     cash: new Map(s.cash),
+    basis: new Map(
+      [...s.basis].map(([u, classes]) => [u, new Map([...classes].map(([c, t]) => [c, { ...t }]))]),
+    ),
     held: true,
   };
 }

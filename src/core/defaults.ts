@@ -29,6 +29,8 @@ export interface GridParameters {
   imMultiplier: number;
   shortOptionMinimum: number;
   interUnderlyingCredit: number;
+  /** Charge on the notional that offsets between basis classes where accounts net (docs/methodology.md). */
+  basisRate: number;
   collateralInScan: boolean;
 }
 
@@ -104,6 +106,7 @@ export const DEFAULT_GRID: GridParameters = {
   imMultiplier: 1.25,
   shortOptionMinimum: 0.01,
   interUnderlyingCredit: 0,
+  basisRate: 0.02,
   collateralInScan: true,
 };
 

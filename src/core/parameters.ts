@@ -150,6 +150,12 @@ export const gridParametersSchema = z
       .describe(
         'Credit between underlyings: this fraction of the smaller of two scan risks with opposite worst moves.',
       ),
+    basisRate: fraction
+      .optional()
+      .describe(
+        'Where accounts net: MM charge on the notional of one underlying that offsets between venues, ' +
+          'settlement assets or perpetual and future (IM x imMultiplier); 0.02 by default.',
+      ),
     collateralInScan: z
       .boolean()
       .optional()

@@ -2,6 +2,7 @@ import type { Instrument, ModelParameters, ResolvedPosition } from '../core/inde
 import { scenarioLabel, unitValue, type RiskContext } from '../scenarios/index.js';
 import { isScanned, type Exposure } from './exposure.js';
 import { loanComponents } from './loans.js';
+import { deltaOneNotional } from './standard.js';
 import type { Contribution, MarginComponent, MarginModel, MarginResult } from './types.js';
 
 /**
@@ -17,8 +18,20 @@ export interface GridSummary {
   assets: Map<string, number>;
   /** Signed cash amounts (balances and spot, no accrued P&L): loans are charged on their negative part. */
   cash: Map<string, number>;
+  /**
+   * Per underlying and basis class (venue, settlement asset, perpetual or future: `basisClass`), the signed
+   * delta-one notional and its count of positions: what a basis charge between classes is read from where
+   * accounts net.
+   */
+  basis: Map<string, Map<string, BasisTally>>;
   /** Set on a held sum (not a difference of two summaries): a count back at 0 then clears its float tallies. */
   held?: boolean;
+}
+
+/** The perpetuals and futures of one basis class of an underlying: signed notional (reporting currency). */
+export interface BasisTally {
+  notional: number;
+  positions: number;
 }
 
 /** Counts and sums per underlying that the add-ons need; each is a sum over positions, so it adds too. */
@@ -49,7 +62,7 @@ const scannedIn =
 
 /** Returns an empty summary (the zero of addition). */
 export function emptyGridSummary(): GridSummary {
-  return { vectors: new Map(), tallies: new Map(), assets: new Map(), cash: new Map() };
+  return { vectors: new Map(), tallies: new Map(), assets: new Map(), cash: new Map(), basis: new Map() };
 }
 
 function vectorOf(
@@ -75,8 +88,17 @@ function tallyOf(summary: GridSummary, u: string): UnderlyingTally {
   return t;
 }
 
-/** Returns the grid summary of an exposure: risk arrays times quantities, per underlying. */
-export function gridSummary(exposure: Exposure, ctx: RiskContext, parameters: ModelParameters): GridSummary {
+/**
+ * Returns the grid summary of an exposure: risk arrays times quantities, per underlying. `venue` is the venue of
+ * the account holding it, where its perpetuals and futures sit (their basis class; the instrument's own venue when
+ * the account names none).
+ */
+export function gridSummary(
+  exposure: Exposure,
+  ctx: RiskContext,
+  parameters: ModelParameters,
+  venue?: string,
+): GridSummary {
   const summary = emptyGridSummary();
   const scanned = scannedIn(ctx, parameters);
   for (const p of exposure.positions) {
@@ -89,6 +111,11 @@ export function gridSummary(exposure: Exposure, ctx: RiskContext, parameters: Mo
     if (isLongOption(p)) t.longPremium += p.quantity * unitValue(p.instrument, ctx.view);
     else t.notLongOption += 1;
     t.shortOptionNotional += shortOptionNotional(p, ctx.view.price(u));
+    if (p.instrument.kind === 'perpetual' || p.instrument.kind === 'future') {
+      const n = deltaOneNotional(p, ctx.view);
+      const notional = Math.sign(p.quantity) * n.notional * n.toReporting;
+      addBasis(summary, u, new Map([[basisClass(p.instrument, venue), { notional, positions: 1 }]]), 1);
+    }
   }
   for (const [asset, amount] of exposure.cash)
     summary.cash.set(asset, (summary.cash.get(asset) ?? 0) + amount);
@@ -127,6 +154,42 @@ export function addGridSummary(target: GridSummary, part: GridSummary, sign: 1 |
   }
   addAmounts(target.assets, part.assets, sign);
   addAmounts(target.cash, part.cash, sign);
+  for (const [u, classes] of part.basis) addBasis(target, u, classes, sign);
+}
+
+function addBasis(
+  target: GridSummary,
+  u: string,
+  classes: ReadonlyMap<string, BasisTally>,
+  sign: 1 | -1,
+): void {
+  let into = target.basis.get(u);
+  if (into === undefined) {
+    into = new Map();
+    target.basis.set(u, into);
+  }
+  for (const [c, part] of classes) {
+    const t = into.get(c) ?? { notional: 0, positions: 0 };
+    const next = {
+      notional: t.notional + sign * part.notional,
+      positions: t.positions + sign * part.positions,
+    };
+    // A held sum's class whose positions are all gone is dropped, not kept as rounding residue; a difference of
+    // two summaries keeps its entry (positions 0, the notional changed).
+    if (target.held === true && next.positions === 0) into.delete(c);
+    else into.set(c, next);
+  }
+  if (into.size === 0) target.basis.delete(u);
+}
+
+/**
+ * Returns the basis class of a perpetual or future held on `venue` (else the instrument's venue): the venue,
+ * settlement asset and kind. Two classes of one underlying can drift apart (venues' marks and funding, linear
+ * against inverse, perpetual against future).
+ */
+export function basisClass(i: Instrument, venue?: string): string {
+  const settles = i.settlement === 'inverse' ? i.underlying : i.quote;
+  return `${venue ?? i.venue ?? 'any venue'} ${settles}-settled ${i.kind}`;
 }
 
 function addAmounts(target: Map<string, number>, part: ReadonlyMap<string, number>, sign: 1 | -1): void {

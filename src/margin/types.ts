@@ -4,7 +4,15 @@ import type { Exposure } from './exposure.js';
 
 /** One additive part of a requirement: the parts' im and mm add up to the result's. */
 export interface MarginComponent {
-  kind: 'scan' | 'shortOptionMinimum' | 'interUnderlyingCredit' | 'loan' | 'position' | 'spread' | 'net';
+  kind:
+    | 'scan'
+    | 'shortOptionMinimum'
+    | 'interUnderlyingCredit'
+    | 'loan'
+    | 'position'
+    | 'spread'
+    | 'net'
+    | 'basis';
   label: string;
   underlying?: string;
   instrument?: string;

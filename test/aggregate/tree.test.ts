@@ -41,13 +41,17 @@ const longShort = (venueA: string, venueB: string): BookInput =>
   });
 
 describe('offset policies on a long/short pair', () => {
-  // Each leg alone: MM 6,000 (15% of 40,000), IM 7,500. Netted: the legs cancel in every scenario.
+  // Each leg alone: MM 6,000 (15% of 40,000), IM 7,500. Netted: the legs cancel in every scenario. On one
+  // venue they are one basis class and net to 0; across two venues the basis charge applies (docs/methodology.md,
+  // "Basis between classes"): classes "x USDT-settled perpetual" +40,000 and "y ..." -40,000, offset 40,000,
+  // MM = 0.02 x 40,000 = 800, IM = 1.25 x 800 = 1,000 (issue 15: a cross-venue hedge used to net to 0).
   const cases: { policy: OffsetPolicy; sameVenue: boolean; fundIm: number }[] = [
     { policy: 'none', sameVenue: true, fundIm: 15000 },
     { policy: 'account', sameVenue: true, fundIm: 15000 },
     { policy: 'venue', sameVenue: true, fundIm: 0 },
     { policy: 'venue', sameVenue: false, fundIm: 15000 },
-    { policy: 'all', sameVenue: false, fundIm: 0 },
+    { policy: 'all', sameVenue: true, fundIm: 0 },
+    { policy: 'all', sameVenue: false, fundIm: 1000 },
   ];
   for (const c of cases) {
     it(`${c.policy}, ${c.sameVenue ? 'one venue' : 'two venues'}: fund IM ${c.fundIm}`, () => {

@@ -173,13 +173,33 @@ describe('worst beneath (issue 15, item 3)', () => {
 
 describe('capital efficiency on the example fund (issue 15, item 4)', () => {
   const example = loadBook(readFileSync('examples/fund.book.yaml', 'utf8'));
-  it('the total line measures netting against no netting at all: 28,829.95 -> 2,616.06', () => {
+  it('the total line measures netting against no netting at all: 28,829.95 -> 3,183.50', () => {
     // 28,829.95 is the IM of `report --offset none` on the same book: every position margined alone.
     const none = buildReport(example, { policy: 'none', liquidation: false });
     const all = buildReport(example, { liquidation: false });
     near(none.total.im, 28_829.95, CENT, 'offset none IM');
     near(all.total.noNetting.im, none.total.im, 1e-6, 'noNetting equals offset none');
-    near(all.total.netted.im, 2_616.06, CENT, 'netted IM');
+    // The scan netted across the fund, without the basis charge, is unchanged by it: IM 2,616.06, MM 2,092.85.
+    const scanOnly = loadBook(
+      readFileSync('examples/fund.book.yaml', 'utf8') + '\nparameters:\n  grid:\n    basisRate: 0\n',
+    );
+    const noBasis = buildReport(scanOnly, { liquidation: false });
+    near(noBasis.total.netted.im, 2_616.06, CENT, 'netted IM without basis');
+    near(noBasis.total.netted.mm, 2_092.85, CENT, 'netted MM without basis');
+    // The basis charge (docs/methodology.md, "Basis between classes") from the book's own positions and marks,
+    // signed delta-one notional per class (USD; USDT at 1, BTC index 9,085.19):
+    //   binance USDT-settled perpetual: BTCUSDT +1.5 x 1 x mark 9,068.65              = +13,602.975
+    //   okx USDT-settled perpetual:     BTC-USDT-SWAP -150 x 0.01 x 9,085.19 (no mark) = -13,627.785
+    //   okx USDT-settled future:        BTC-USDT-200626 +100 x 0.01 x mark 9,094.47    =  +9,094.47
+    //   deribit BTC-settled perpetual:  BTC-PERPETUAL -3,000 x 10 USD / 9,085.19 BTC x 9,085.19 = -30,000
+    //   deribit BTC-settled future:     BTC-26JUN20 -20,000 USD / 9,094.47 x 9,085.19 = -19,979.59
+    //                                   BTC-25SEP20 -10,000 USD / 9,179.95 x 9,085.19 =  -9,896.77
+    // Longs 22,697.445 against shorts 73,504.15: offset = (gross - |net|) / 2 = the smaller side, 22,697.445.
+    // MM = 0.02 x 22,697.445 = 453.9489; IM = 1.25 x 453.9489 = 567.4361. So 2,616.06 -> 3,183.50.
+    const offset = 1.5 * 9_068.65 + 9_094.47;
+    near(all.total.netted.im - noBasis.total.netted.im, 1.25 * 0.02 * offset, 1e-6, 'basis IM');
+    near(all.total.netted.mm - noBasis.total.netted.mm, 0.02 * offset, 1e-6, 'basis MM');
+    near(all.total.netted.im, 3_183.5, CENT, 'netted IM');
     near(
       all.total.capitalEfficiency.vsNoNetting.im,
       none.total.im - all.total.netted.im,
