@@ -107,7 +107,12 @@ export class PartitionRunner {
     }
   }
 
-  /** Consumes the partition's subject from the position after the last one applied. */
+  /**
+   * Consumes the partition's subject from the position after the last one applied. Messages are pushed to the
+   * runner as JetStream delivers them and applied in batches of what arrived meanwhile (up to BATCH), so one
+   * event waits for its own commit only, and under load a commit is shared. (A `fetch` of a batch waits for
+   * the batch to fill or for its expiry, at least a second: that second was every lone event's latency.)
+   */
   private async consume(): Promise<void> {
     const { js, names } = this.deps;
     const position = this.progress.position;
@@ -117,11 +122,23 @@ export class PartitionRunner {
         ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: position + 1 }
         : { deliver_policy: DeliverPolicy.All }),
     });
-    while (this.running) {
-      const messages: JsMsg[] = [];
-      const batch = await consumer.fetch({ max_messages: BATCH, expires: 1000 });
-      for await (const m of batch) messages.push(m);
-      if (messages.length > 0 && this.running) await this.apply(messages);
+    const delivery = await consumer.consume({ max_messages: BATCH });
+    const inbox = new Inbox();
+    const pushing = (async () => {
+      for await (const m of delivery) await inbox.push(m);
+    })().then(
+      () => inbox.end(new Error('the partition consumer ended')),
+      (error: unknown) => inbox.end(error),
+    );
+    try {
+      while (this.running) {
+        const messages = await inbox.take(BATCH, 1000);
+        if (messages.length > 0 && this.running) await this.apply(messages);
+      }
+    } finally {
+      delivery.stop();
+      inbox.end(undefined);
+      await pushing;
     }
   }
 
@@ -221,5 +238,50 @@ export class PartitionRunner {
         await new Promise((r) => setTimeout(r, Math.min(250 * attempt, 2000)));
       }
     }
+  }
+}
+
+/**
+ * Messages delivered and not yet applied: the consumer pushes (waiting while a few batches are queued, so a
+ * partition far behind does not buffer its whole backlog), the runner takes up to a batch at a time.
+ */
+class Inbox {
+  private readonly queue: JsMsg[] = [];
+  private failure: { error: unknown } | undefined;
+  private wakeTaker: (() => void) | undefined;
+  private wakePusher: (() => void) | undefined;
+
+  async push(m: JsMsg): Promise<void> {
+    this.queue.push(m);
+    this.wakeTaker?.();
+    while (this.queue.length >= 4 * BATCH && this.failure === undefined)
+      await new Promise<void>((r) => (this.wakePusher = r));
+  }
+
+  /** Ends the inbox: a take then throws `error` (undefined: the runner itself stopped it). */
+  end(error: unknown): void {
+    this.failure ??= { error };
+    this.wakeTaker?.();
+    this.wakePusher?.();
+  }
+
+  /** Returns up to `max` queued messages, waiting at most `ms` for the first; throws once the consumer ended. */
+  async take(max: number, ms: number): Promise<JsMsg[]> {
+    if (this.queue.length === 0 && this.failure === undefined)
+      await new Promise<void>((r) => {
+        const timer = setTimeout(r, ms);
+        this.wakeTaker = () => {
+          clearTimeout(timer);
+          r();
+        };
+      });
+    this.wakeTaker = undefined;
+    const error = this.failure?.error;
+    if (this.queue.length === 0 && error !== undefined)
+      throw error instanceof Error ? error : new Error('the partition consumer failed', { cause: error });
+    const taken = this.queue.splice(0, max);
+    this.wakePusher?.();
+    this.wakePusher = undefined;
+    return taken;
   }
 }
