@@ -42,6 +42,8 @@ export interface Heartbeat {
   pid: number;
   host: string;
   at: number;
+  /** Its metrics endpoint, so that `cluster status` can point at it. */
+  metricsUrl?: string;
   partitions: PartitionProgress[];
 }
 
@@ -224,6 +226,11 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   await ensurePartitionRows(pg.db, partitions);
   const metrics = createWorkerMetrics();
   const balancer = new Balancer({ options, id, nc, names, pg, partitions, log, metrics });
+  const server = serveMetrics(metrics, balancer, id);
+  await new Promise<void>((r) => server.listen(options.port, options.host, r));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  const metricsUrl = `http://${options.host}:${port}/metrics`;
   const sub = nc.subscribe(names.workers, {
     callback: (error, msg) => {
       if (error === null) balancer.heard(msg.json<Heartbeat>());
@@ -235,6 +242,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       pid: process.pid,
       host: hostname(),
       at: Date.now(),
+      metricsUrl,
       partitions: balancer.progress(),
     };
     nc.publish(names.workers, JSON.stringify(hb));
@@ -244,14 +252,10 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const beats = setInterval(beat, period);
   // The first round comes a heartbeat period after the first beat, so that workers started together see each other.
   const rounds = setInterval(() => void balancer.tick(), period);
-  const server = serveMetrics(metrics, balancer, id);
-  await new Promise<void>((r) => server.listen(options.port, options.host, r));
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : options.port;
   log.info({ partitions }, 'worker started');
   return {
     id,
-    metricsUrl: `http://${options.host}:${port}/metrics`,
+    metricsUrl,
     log,
     async close() {
       clearInterval(beats);

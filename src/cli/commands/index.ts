@@ -5,6 +5,7 @@ import { register as reconcile } from './reconcile.js';
 import { register as backtest } from './backtest.js';
 import { register as report } from './report.js';
 import { register as serve } from './serve.js';
+import { register as cluster } from './cluster.js';
 import { register as settle } from './settle.js';
 import { register as validate } from './validate.js';
 import { register as verify } from './verify.js';
@@ -32,4 +33,5 @@ export const commands: readonly ((program: Command) => void)[] = [
   whatif,
   compareModes,
   serve,
+  cluster,
 ];
