@@ -1,22 +1,19 @@
 // Bybit portfolio margin of one risk unit: the USDT, USDC and inverse derivatives of one underlying, with the spot
 // that hedges them when spot hedging is on, stress-tested together in the reporting currency. The scenarios move the
-// project's market view (view.shifted) and value each position with unitPnl, so options are priced by the one
+// project's market view (view.shifted) and value each position with unitPnl (unitWorstLoss, shared with OKX), so options are priced by the one
 // Black-76 path with their smiles and marks. Risk units and the spot in use are those of the OKX portfolio rulebook
 // (riskUnits, spotInUse): both venues group by underlying and let spot offset only a short derivatives delta.
 //   risk unit MM = maximum loss + contingency component (Bybit's two terms)
 //   contingency  = perpetual and futures + short options + vega spread + delta spread + USDT-USDC spread
 import type { ResolvedPosition } from '../../core/index.js';
-import { unitPnl, type AssetShift, type MarketView } from '../../scenarios/index.js';
+import type { MarketView } from '../../scenarios/index.js';
 import { deltaOneNotional } from '../standard.js';
 import { positionDelta } from './deribitPortfolioVectors.js';
-import { spotInUse, type RiskUnit } from './okxPortfolioRisk.js';
+import { spotInUse, unitWorstLoss, type RiskUnit, type Scenario } from './okxPortfolioRisk.js';
 import type { BybitPortfolioParameters, BybitUnitParameters } from './bybitPortfolioParameters.js';
 
 /** A scenario's price move and vol state, where the maximum loss was found. */
-export interface BybitScenario {
-  move: number;
-  vol: 'up' | 'same' | 'down';
-}
+export type BybitScenario = Scenario;
 
 /** The five contingency charges of a risk unit (reporting currency, never below 0). */
 export interface BybitContingencies {
@@ -60,38 +57,6 @@ export function bybitPriceMoves(u: BybitUnitParameters): number[] {
     { length: 2 * u.priceSteps + 1 },
     (_v, k) => (u.priceRange * (k - u.priceSteps)) / u.priceSteps,
   );
-}
-
-function shift(factor: number, volShock: number, p: BybitPortfolioParameters): AssetShift {
-  const volScale = (t: number): number => {
-    const days = Math.max(t / DAY, 1 / 24);
-    return (30 / days) ** (days < 30 ? p.shortTermVegaPower : p.longTermVegaPower);
-  };
-  return { factor, volShock, volShift: 0, volFloor: 0, volScale };
-}
-
-/** Returns the worst loss (>= 0) of the unit and the spot in use over price moves x vol up, same, down. */
-function maximumLoss(
-  unit: RiskUnit,
-  spot: number,
-  view: MarketView,
-  moves: readonly number[],
-  p: BybitPortfolioParameters,
-): { loss: number; scenario: BybitScenario } {
-  const states = [
-    ['up', p.volUp],
-    ['same', 0],
-    ['down', -p.volDown],
-  ] as const;
-  let worst: { loss: number; scenario: BybitScenario } = { loss: 0, scenario: { move: 0, vol: 'same' } };
-  for (const move of moves)
-    for (const [vol, shock] of states) {
-      const moved = view.shifted(new Map([[unit.underlying, shift(1 + move, shock, p)]]));
-      let pnl = spot * (moved.price(unit.underlying) - view.price(unit.underlying));
-      for (const x of unit.positions) pnl += x.quantity * unitPnl(x.instrument, view, moved);
-      if (-pnl > worst.loss) worst = { loss: -pnl, scenario: { move, vol } };
-    }
-  return worst;
 }
 
 /** Returns a position's size in coins (signed): contracts x size, inverse contracts at their mark. */
@@ -183,7 +148,7 @@ export function bybitUnitRisk(
   const delta = unit.positions.reduce((a, x) => a + positionDelta(x, view), 0);
   const spot = p.spotHedging ? spotInUse(delta, unit.held) : 0;
   const moves = bybitPriceMoves(u);
-  const worst = maximumLoss(unit, spot, view, moves, p);
+  const worst = unitWorstLoss(unit, spot, view, moves, p);
   const c = contingencies(unit, spot, view, p);
   const contingency = bybitUnitMaintenance(0, c);
   return {

@@ -54,7 +54,15 @@ export interface UnitRisk {
 
 const DAY = 1 / 365;
 
-function vegaScale(p: OkxPortfolioParameters): (t: number) => number {
+/** The vol states and vega term scaling of a portfolio stress test (OKX's and Bybit's parameters both hold them). */
+export interface VolStates {
+  volUp: number;
+  volDown: number;
+  shortTermVegaPower: number;
+  longTermVegaPower: number;
+}
+
+function vegaScale(p: VolStates): (t: number) => number {
   return (t) => {
     const days = Math.max(t / DAY, 1 / 24);
     return (30 / days) ** (days < 30 ? p.shortTermVegaPower : p.longTermVegaPower);
@@ -72,13 +80,16 @@ function scenarioPnl(unit: RiskUnit, spotInUse: number, base: MarketView, moved:
   return pnl;
 }
 
-/** Returns the worst loss (>= 0) over price moves x vol states, and where it was found. */
-function worstOf(
+/**
+ * Returns a risk unit's worst loss (>= 0) over price moves x vol up, same and down, and where it was found: the
+ * stress test of the OKX (MR1, MR6) and Bybit (maximum loss) portfolio rulebooks.
+ */
+export function unitWorstLoss(
   unit: RiskUnit,
   spotInUse: number,
   view: MarketView,
   moves: readonly number[],
-  p: OkxPortfolioParameters,
+  p: VolStates,
 ): { loss: number; scenario: Scenario } {
   const scale = vegaScale(p);
   const states = [
@@ -202,8 +213,8 @@ export function unitRisk(
     { length: 2 * u.priceSteps + 1 },
     (_v, k) => (u.priceMove * (k - u.priceSteps)) / u.priceSteps,
   );
-  const mr1 = worstOf(unit, spot, view, moves, p);
-  const extreme = worstOf(unit, spot, view, [-u.extremeMove, u.extremeMove], p);
+  const mr1 = unitWorstLoss(unit, spot, view, moves, p);
+  const extreme = unitWorstLoss(unit, spot, view, [-u.extremeMove, u.extremeMove], p);
   const mr2 = optionRevaluationLoss(unit, view, p.thetaDays, 0);
   const mr3 = termStructureLoss(unit, view, p);
   const mr4 = basisLoss(unit, view, u.annualizedMoveRisk);
