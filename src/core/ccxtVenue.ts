@@ -128,12 +128,14 @@ export function chooseRulebook(
         ? { rulebook: 'binance-usdm@2024-10', reason: 'Binance, linear contracts (USDⓈ-M)' }
         : { rulebook: 'binance-coinm@2024-10', reason: 'Binance, inverse contracts (COIN-M)' };
     case 'bybit':
+      if (mode === 'portfolio') return { rulebook: 'bybit-pm@2025-01', reason: 'Bybit, portfolio margin' };
       if (hasOptions) return { reason: 'Bybit options have no rulebook here' };
       if (only === undefined) return { reason: 'linear and inverse positions in one account' };
       return only === 'linear'
         ? { rulebook: 'bybit-linear@2024-09', reason: 'Bybit, linear contracts' }
         : { rulebook: 'bybit-inverse@2024-09', reason: 'Bybit, inverse contracts' };
     case 'okx':
+      if (mode === 'portfolio') return { rulebook: 'okx-pm@2025-01', reason: 'OKX, portfolio margin' };
       if (hasOptions) return { reason: 'OKX options have no rulebook here' };
       return { rulebook: 'okx-swap@2024-10', reason: 'OKX perpetuals and futures' };
     case 'deribit':
@@ -143,6 +145,8 @@ export function chooseRulebook(
         ? { rulebook: 'deribit-options@2026-11', reason: 'Deribit standard margin, with options' }
         : { rulebook: 'deribit-futures@2026-11', reason: 'Deribit standard margin, futures only' };
     case 'hyperliquid':
+      if (mode === 'portfolio')
+        return { rulebook: 'hyperliquid-pm@2026-12', reason: 'Hyperliquid, portfolio margin' };
       return { rulebook: 'hyperliquid-perp@2026-11', reason: 'Hyperliquid perpetuals' };
     case 'dydx':
       return { rulebook: 'dydx-v4@2024-08', reason: 'dYdX v4 perpetuals' };

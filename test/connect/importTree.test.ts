@@ -112,5 +112,10 @@ describe('venue rules', () => {
         }
     assert.equal(chooseRulebook('bybit', undefined, [linear, inverse]).rulebook, undefined);
     assert.equal(chooseRulebook('binance', 'portfolio', [linear]).rulebook, 'binance-pm@2024-11');
+    // Each venue's portfolio mode has its own rulebook, options and mixed settlement included where it allows them.
+    assert.equal(chooseRulebook('bybit', 'portfolio', [linear, inverse]).rulebook, 'bybit-pm@2025-01');
+    assert.equal(chooseRulebook('okx', 'portfolio', [linear, option]).rulebook, 'okx-pm@2025-01');
+    assert.equal(chooseRulebook('hyperliquid', 'portfolio', [linear]).rulebook, 'hyperliquid-pm@2026-12');
+    assert.equal(chooseRulebook('okx', 'cross', [linear]).rulebook, 'okx-swap@2024-10');
   });
 });
