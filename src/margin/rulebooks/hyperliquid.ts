@@ -7,6 +7,7 @@ import { optionOrTokenComponent, sumComponents } from '../standard.js';
 import type { MarginComponent, MarginModel } from '../types.js';
 import { hyperliquidLiquidation } from './hyperliquidLiquidation.js';
 import {
+  PERP_COLLATERAL,
   maintenanceMargin,
   parseHyperliquidParameters,
   termsFor,
@@ -98,5 +99,10 @@ export const hyperliquidRulebook: Rulebook = {
   ],
   margin: hyperliquidMargin,
   validate: validateHyperliquidAccount,
+  // Spot tokens held in the account back no perpetual: they count nothing in its equity (PERP_COLLATERAL).
+  haircuts: (_account, assets) =>
+    Object.fromEntries(
+      assets.filter((a) => a !== PERP_COLLATERAL).map((a) => [a, [{ upTo: undefined, haircut: 1 }]]),
+    ),
   liquidation: hyperliquidLiquidation,
 };

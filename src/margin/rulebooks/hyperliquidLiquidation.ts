@@ -9,6 +9,7 @@ import type { ResolvedAccount, ResolvedPosition } from '../../core/index.js';
 import type { MarketView } from '../../scenarios/index.js';
 import type { Exposure } from '../exposure.js';
 import {
+  PERP_COLLATERAL,
   maintenanceMargin,
   parseHyperliquidParameters,
   termsFor,
@@ -177,8 +178,8 @@ export function hyperliquidLiquidation(
     .map((p) => legOf(p, view, termsFor(p.instrument.underlying, parameters, prefix)));
   const isolated = legs.filter((l) => l.position.isolatedMargin !== undefined);
   const cross = legs.filter((l) => l.position.isolatedMargin === undefined);
-  let value = 0;
-  for (const [asset, amount] of exposure.assets) value += amount * view.price(asset);
+  // Only the perp balance's USDC backs the cross positions; spot tokens are not in the perpetuals account.
+  let value = (exposure.assets.get(PERP_COLLATERAL) ?? 0) * view.price(PERP_COLLATERAL);
   // Isolated collateral and P&L belong to their positions, not to the cross account value.
   for (const l of isolated)
     value -= ((l.position.isolatedMargin ?? 0) + l.size * (l.mark - l.entry)) * l.quote;
@@ -187,6 +188,8 @@ export function hyperliquidLiquidation(
   const underlyings = [...new Set(cross.map((l) => l.position.instrument.underlying))].sort();
   return [
     ...isolated.map(isolatedEntry),
-    ...underlyings.flatMap((u) => crossEntries(state, u, exposure.assets.get(u) ?? 0, view)),
+    ...underlyings.flatMap((u) =>
+      crossEntries(state, u, u === PERP_COLLATERAL ? (exposure.assets.get(u) ?? 0) : 0, view),
+    ),
   ];
 }

@@ -4,6 +4,13 @@ import { z } from 'zod';
 import { InputError, zodIssues } from '../../core/index.js';
 
 /** One row of a Hyperliquid margin table: from `lowerBound` (USDC notional) upward, at most `maxLeverage`. */
+/**
+ * The one asset of Hyperliquid's perpetuals account: perpetuals are margined by the USDC of the perp balance; spot
+ * tokens sit in a separate spot balance that backs no perpetual until sold and moved (usdClassTransfer) as USDC
+ * (hyperliquid.gitbook.io/hyperliquid-docs, "Margining"; the API's spot <-> perp transfer moves USDC only).
+ */
+export const PERP_COLLATERAL = 'USDC';
+
 export interface MarginTier {
   lowerBound: number;
   maxLeverage: number;

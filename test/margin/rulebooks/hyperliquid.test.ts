@@ -16,6 +16,7 @@ import {
   type MarginTier,
 } from '../../../src/margin/rulebooks/hyperliquidTiers.js';
 import { liquidationPoints } from '../../../src/risk/index.js';
+import { buildReport } from '../../../src/report/index.js';
 import { createMarketView } from '../../../src/scenarios/index.js';
 import { AS_OF, bookInput, resolve } from '../../support/books.js';
 import { checkExampleBook, close, marginAccount, withExtra, type Extra } from './support.js';
@@ -186,6 +187,30 @@ describe('Hyperliquid liquidation prices', () => {
       [{ isolatedMargin: 50_000 }],
     );
     assert.equal(liquidation().find((e) => e.mode === 'isolated')?.price, null);
+  });
+
+  it('spot held beside the perpetuals backs none of them: only the perp balance USDC is cross equity', () => {
+    // Hyperliquid margins perpetuals with the perp balance's USDC; spot tokens sit in the spot balance and move to
+    // perps only as USDC (docs "Margining"; the API's usdClassTransfer). 1,000 USDC and 2 BTC held, long 0.5 BTC
+    // at 40,000: the same liquidation as the 1,000 USDC account above, 19,000 / 0.49375 = 38,481.01, not the
+    // price 2 BTC of collateral would give; the report's equity is 1,000 (the BTC at a 100% haircut).
+    const {
+      book: b,
+      view,
+      liquidation,
+    } = book({
+      balances: [
+        { asset: 'USDC', amount: 1_000 },
+        { asset: 'BTC', amount: 2 },
+      ],
+      positions: [{ instrument: 'BTC-PERP', quantity: 0.5, entryPrice: 40_000 }],
+    });
+    const [entry] = liquidation();
+    close(entry?.price, 19_000 / 0.49375, 'closed form');
+    const searched = liquidationPoints(b, 'a', 'BTC', view).find((p) => p.direction === 'down');
+    close(searched?.price, 19_000 / 0.49375, 'report search');
+    const node = buildReport(b, { liquidation: false }).nodes.find((n) => n.id === 'a')!;
+    close(node.equity, 1_000, 'equity');
   });
 });
 
