@@ -14,6 +14,8 @@ export interface PollTarget {
   /** The account's ledger, or undefined when the service has no such account. */
   ledger(accountId: string): AccountLedger | undefined;
   knowsInstrument(id: string): boolean;
+  /** USD prices the target already has: the import's fallback for an asset no position of the pull prices. */
+  prices?(): Record<string, number>;
   /** Submits an account event through the service's event log. */
   submit(accountId: string, event: AccountEvent): Promise<unknown>;
 }
@@ -147,6 +149,9 @@ export class VenuePoller {
         markets: pull.markets,
         venue: a.venue,
         now: pull.pulledAt,
+        // The adjustment takes holdings only: prices serve the import's checks (a cash-only account has no
+        // position to price its coin), so the target's and the mapping's are given.
+        prices: { ...this.target.prices?.(), ...this.mapping.prices },
         ...(a.mode === undefined ? {} : { mode: a.mode }),
       });
       const ledger = this.target.ledger(a.id)!;

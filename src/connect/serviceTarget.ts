@@ -13,6 +13,7 @@ export function servicePollTarget(ctx: Pick<ServiceContext, 'state' | 'events'>)
   return {
     ledger: (id) => (ctx.state.accounts.has(id) ? ctx.state.ledger(id) : undefined),
     knowsInstrument: (id) => ctx.state.instruments.has(id),
+    prices: () => ctx.state.market.prices,
     submit: async (id, event) => {
       checkEvent(ctx.state, id, event);
       return ctx.events.submit(id, event);
@@ -28,6 +29,8 @@ export interface VenueConnections {
   /** Where the keys' environment variables are read (process.env in `serve`). */
   env: NodeJS.ProcessEnv;
   retry?: RetryPolicy;
+  /** The pulls' clock (epoch ms); default the service's. Tests replaying old venue answers pass their time. */
+  now?: () => number;
 }
 
 /** Returns a poller of the service's venue accounts, logging each change of an account's state (never a key). */
@@ -39,7 +42,7 @@ export function servicePoller(
   return new VenuePoller(venues.mapping, servicePollTarget(ctx), {
     env: venues.env,
     intervalMs: venues.intervalMs,
-    now: ctx.now,
+    now: venues.now ?? ctx.now,
     ...(venues.retry === undefined ? {} : { retry: venues.retry }),
     onState: (a) => {
       const fields = { account: a.id, venue: a.venue, state: a.state, reason: a.error };

@@ -10,7 +10,11 @@ import { after, before, describe, it } from 'node:test';
 import { loadVenueConnections } from '../../src/connect/serviceTarget.js';
 import { syncMapping } from '../../src/connect/sync.js';
 import { ADMIN_KEY, caller, nonFiniteIn, startService } from '../service/support.js';
-import { venueStatusAnswerSchema } from '../../src/service/routes/venueSchemas.js';
+import {
+  reconcileAnswerSchema,
+  venueStatusAnswerSchema,
+  type ReconcileAnswer,
+} from '../../src/service/routes/venueSchemas.js';
 import type { Service } from '../../src/service/service.js';
 import type { Store } from '../../src/store/index.js';
 import { startFakeVenue, type FakeKey, type FakeVenue } from './fakeVenue.js';
@@ -74,7 +78,10 @@ before(async () => {
   const { book } = await syncMapping(venues.mapping, { env, retry, now: () => NOW });
   const seedPath = join(dir, 'book.json');
   writeFileSync(seedPath, JSON.stringify(book));
-  running = await startService({ seedPath }, { venues: { ...venues, intervalMs: 20, retry } });
+  running = await startService(
+    { seedPath },
+    { venues: { ...venues, intervalMs: 20, retry, now: () => NOW } },
+  );
   const raw = caller(running.service);
   call = async (...args) => {
     const r = await raw(...args);
@@ -98,7 +105,10 @@ describe('serve --connect', () => {
   });
 
   it("changes the account's margin when the venue's answer changes, through one adjustment event", async () => {
-    const status = await until('/v1/venues/status', (b) => stateOf(b, 'deribit-main') === 'fresh');
+    const status = await until(
+      '/v1/venues/status',
+      (b) => stateOf(b, 'deribit-main') === 'fresh' && stateOf(b, 'deribit-sub') === 'fresh',
+    );
     assert.equal(status.polling, true);
     venueStatusAnswerSchema.parse(status); // the answer is what the route documents
     assert.equal(status.intervalMs, 20);
@@ -110,6 +120,7 @@ describe('serve --connect', () => {
       (events.events as { kind: string; reason?: string }[]).map((e) => [e.kind, e.reason]),
       [['adjustment', 'venue sync (deribit)']],
     );
+    await running.service.ctx.events.idle();
     await running.service.ctx.recomputer.idle();
     const after = await mmOf('deribit-main');
     // Deribit's size is in USD: 100 USD is 10 contracts of 10 USD, twice the 5 the seed held.
@@ -137,6 +148,38 @@ describe('serve --connect', () => {
     await until('/v1/venues/status', (b) => stateOf(b, 'deribit-main') === 'fresh');
   });
 
+  it("GET /v1/reconcile puts the venue's figures beside the service's margins", async () => {
+    await until('/v1/venues/status', (b) => stateOf(b, 'deribit-main') === 'fresh');
+    await running.service.ctx.events.idle();
+    await running.service.ctx.recomputer.idle();
+    const { status, body } = await call('GET', '/v1/reconcile');
+    assert.equal(status, 200);
+    const answer: ReconcileAnswer = reconcileAnswerSchema.parse(body);
+    assert.equal(answer.polling, true);
+    assert.deepEqual(answer.tolerances, { relative: 0.1, absolute: 1, marginRatio: 0.02 });
+    const main = answer.accounts.find((a) => a.id === 'deribit-main')!;
+    const node = (await call('GET', '/v1/nodes/deribit-main/margin')).body.node as {
+      charged: { mm: number };
+    };
+    const mm = main.figures.find((f) => f.figure === 'maintenanceMargin')!;
+    // get_account_summaries: maintenance_margin 0.000143783 BTC, at the seed's BTC index 7466.79 USD
+    // (docs.deribit.com, private/get_positions example, index_price).
+    assert.ok(Math.abs(mm.venue - 0.000143783 * 7466.79) < 1e-9, String(mm.venue));
+    assert.equal(mm.unimargin, node.charged.mm);
+    assert.equal(mm.difference, node.charged.mm - mm.venue);
+    const sub = answer.accounts.find((a) => a.id === 'deribit-sub')!;
+    const liquidation = sub.figures.find((f) => f.figure === 'liquidationPrice')!;
+    assert.deepEqual([liquidation.instrument, liquidation.venue], ['deribit:BTC/USD:BTC-241227', 10625.5]);
+    // A tolerance of 0 alerts on every figure that differs; a tolerance beyond 1 is refused, naming the field.
+    const strict = (await call('GET', '/v1/reconcile?tolerance=0&ratioTolerance=0&absolute=0'))
+      .body as ReconcileAnswer;
+    const differing = strict.accounts.flatMap((a) => a.figures).filter((f) => (f.difference ?? 0) !== 0);
+    assert.ok(differing.length > 0 && differing.every((f) => f.alert));
+    const bad = await call('GET', '/v1/reconcile?tolerance=2');
+    assert.equal(bad.status, 400);
+    assert.match(JSON.stringify(bad.body), /querystring\.tolerance|query\.tolerance/);
+  });
+
   it("shows a key limited to a subtree only that subtree's venue accounts", async () => {
     const created = await call('POST', '/v1/keys', {
       name: 'sub desk',
@@ -148,6 +191,11 @@ describe('serve --connect', () => {
     const status = (await desk('GET', '/v1/venues/status')).body as unknown as Status;
     assert.deepEqual(
       status.accounts.map((a) => a.id),
+      ['deribit-sub'],
+    );
+    const reconciled = (await desk('GET', '/v1/reconcile')).body as ReconcileAnswer;
+    assert.deepEqual(
+      reconciled.accounts.map((a) => a.id),
       ['deribit-sub'],
     );
     assert.equal((await caller(running.service, null)('GET', '/v1/venues/status')).status, 401);

@@ -20,6 +20,7 @@ const fraction = z.coerce.number().min(0).max(1);
 const reconcileQuery = z.strictObject({
   tolerance: fraction.default(DEFAULT_TOLERANCES.relative),
   ratioTolerance: fraction.default(DEFAULT_TOLERANCES.marginRatio),
+  absolute: z.coerce.number().min(0).max(1e12).default(DEFAULT_TOLERANCES.absolute),
 });
 
 const isoOf = (ms: number | undefined): string | null =>
@@ -90,8 +91,8 @@ export function registerVenueRoutes(app: FastifyInstance, ctx: ServiceContext, v
         prices,
         rulebooks,
         {
-          ...DEFAULT_TOLERANCES,
           relative: request.query.tolerance,
+          absolute: request.query.absolute,
           marginRatio: request.query.ratioTolerance,
         },
       );

@@ -8,6 +8,7 @@ import { STATUS_LABEL } from '../format';
 import { treeKeyAction } from '../treeKeys';
 import { siblingPositions, venuesOf, viewRows, type SortColumn, type TreeQuery } from '../treeView';
 import type { NodeFigures } from '@api';
+import type { ReconciledAccountAnswer } from '../../../src/service/routes/venueSchemas';
 import type { TreeRowInfo } from '../useDesk';
 import { TreeRow } from './TreeRow';
 import { TreeToolbar } from './TreeToolbar';
@@ -20,6 +21,8 @@ interface Props {
   currency: string;
   selected: string;
   onSelect: (id: string) => void;
+  /** The venues' own figures by account (GET /v1/reconcile); empty when the service polls no venue. */
+  reconciled: ReadonlyMap<string, ReconciledAccountAnswer>;
 }
 
 /** From this many shown rows on, only those in view are rendered. */
@@ -41,10 +44,12 @@ function TreeHead({
   sort,
   onSort,
   currency,
+  venueColumn,
 }: {
   sort: TreeQuery['sort'];
   onSort: (column: SortColumn) => void;
   currency: string;
+  venueColumn: boolean;
 }) {
   return (
     <div class="tree-head" role="group" aria-label="Sort the tree">
@@ -68,12 +73,18 @@ function TreeHead({
           </button>
         );
       })}
+      {venueColumn && (
+        <span class="venue-head" title="The venue's own maintenance margin (GET /v1/reconcile), with alerts">
+          Venue MM ({currency})
+        </span>
+      )}
       <span>MM, IM of equity · IM netted of sum of parts</span>
     </div>
   );
 }
 
-export function AccountTree({ rows, figures, revision, currency, selected, onSelect }: Props) {
+export function AccountTree({ rows, figures, revision, currency, selected, onSelect, reconciled }: Props) {
+  const venueColumn = reconciled.size > 0;
   const [query, setQuery] = useState<TreeQuery>({
     search: '',
     minStatus: 'healthy',
@@ -165,7 +176,7 @@ export function AccountTree({ rows, figures, revision, currency, selected, onSel
   // The tab stop must be a row in the page: when the focused row is scrolled away, the first one shown is.
   const tabStop = shown.some((r) => r.id === focused) ? focused : shown[0]?.id;
   return (
-    <div class="tree-wrap">
+    <div class={venueColumn ? 'tree-wrap with-venues' : 'tree-wrap'}>
       <TreeToolbar
         query={query}
         venues={venues}
@@ -179,7 +190,7 @@ export function AccountTree({ rows, figures, revision, currency, selected, onSel
         visible={visible}
         figures={figures}
       />
-      <TreeHead sort={query.sort} onSort={onSort} currency={currency} />
+      <TreeHead sort={query.sort} onSort={onSort} currency={currency} venueColumn={venueColumn} />
       <div
         class={virtual ? 'tree-scroll virtual' : 'tree-scroll'}
         ref={scroller}
@@ -209,6 +220,8 @@ export function AccountTree({ rows, figures, revision, currency, selected, onSel
                   onSelect(id);
                 }}
                 onToggle={(id) => toggle(id)}
+                venueColumn={venueColumn}
+                venue={reconciled.get(row.id)}
               />
             );
           })}

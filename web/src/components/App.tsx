@@ -3,6 +3,7 @@ import { useCallback, useMemo, useState } from 'preact/hooks';
 import { createApi } from '../api';
 import { storedKey, storeKey } from '../session';
 import { useDesk } from '../useDesk';
+import { useReconcile } from '../useReconcile';
 import { AccountTree } from './AccountTree';
 import { AlertsFeed } from './AlertsFeed';
 import { AnalysisTabs } from './AnalysisTabs';
@@ -26,6 +27,7 @@ function Desk({
 }) {
   const api = useMemo(() => createApi(apiKey, onRejected), [apiKey, onRejected]);
   const { desk, error } = useDesk(api, apiKey);
+  const reconciled = useReconcile(api, desk?.version ?? 0);
   const [chosen, setChosen] = useState<string | undefined>(undefined);
   const selected = chosen ?? desk?.rows[0]?.id;
   return (
@@ -54,6 +56,7 @@ function Desk({
                 currency={desk.currency}
                 selected={selected}
                 onSelect={setChosen}
+                reconciled={reconciled}
               />
             </section>
             <div class="columns">
