@@ -58,6 +58,12 @@ export interface ModeFigures {
   components: MarginComponent[];
   /** The errors that refuse the account in this mode (empty when margined). */
   problems: InputIssue[];
+  /**
+   * Positions the mode cannot hold (a spot pair or a leveraged token in a futures mode), each with the rulebook's
+   * errors: the figures are those of the account without them, as the venue would margin it once they stay
+   * outside (in a spot wallet, or sold). Empty when the mode holds every position.
+   */
+  leftOut: { instrument: string; problems: InputIssue[] }[];
 }
 
 /** The comparison of one account's modes. */
@@ -69,7 +75,52 @@ export interface ModeComparison {
 }
 
 function refused(mode: string, model: string, booked: boolean, problems: InputIssue[]): ModeFigures {
-  return { mode, model, booked, status: 'refused', figures: null, components: [], problems };
+  return { mode, model, booked, status: 'refused', figures: null, components: [], problems, leftOut: [] };
+}
+
+/** Returns the instrument a refusal names (`accounts.<id>.positions.<instrument>` or `...positions[<i>]`). */
+function refusedPosition(account: ResolvedAccount, path: string): string | undefined {
+  const prefix = `accounts.${account.id}.positions`;
+  if (!path.startsWith(prefix)) return undefined;
+  const rest = path.slice(prefix.length);
+  const index = /^\[(\d+)\]/.exec(rest);
+  if (index !== null) return account.positions[Number(index[1])]?.instrument.id;
+  if (!rest.startsWith('.')) return undefined;
+  // The longest instrument id the path starts with (ids may hold dots), followed by nothing or a sub-field.
+  const ids = account.positions
+    .map((p) => p.instrument.id)
+    .filter(
+      (id) =>
+        rest.slice(1) === id || rest.slice(1).startsWith(`${id}.`) || rest.slice(1).startsWith(`${id}[`),
+    );
+  return ids.sort((a, b) => b.length - a.length)[0];
+}
+
+/**
+ * Returns the account margined in a mode; when the mode refuses only some of its positions, the account without
+ * them, with those positions listed as left out. Any other refusal (a parameter the mode lacks) refuses the mode.
+ */
+function marginInMode(
+  book: ResolvedBook,
+  account: ResolvedAccount,
+  mode: string,
+  rulebook: string,
+): ModeFigures {
+  const first = marginIn(book, account, mode, rulebook, false);
+  if (first.status === 'margined') return first;
+  const byInstrument = new Map<string, InputIssue[]>();
+  for (const issue of first.problems) {
+    const instrument = refusedPosition(account, issue.path);
+    if (instrument === undefined) return first;
+    byInstrument.set(instrument, [...(byInstrument.get(instrument) ?? []), issue]);
+  }
+  const kept = account.positions.filter((p) => !byInstrument.has(p.instrument.id));
+  if (kept.length === account.positions.length) return first;
+  const without = marginIn(book, { ...account, positions: kept }, mode, rulebook, false);
+  const leftOut = [...byInstrument].map(([instrument, problems]) => ({ instrument, problems }));
+  // Refused again for another reason: the mode refuses the account, with every reason found.
+  if (without.status === 'refused') return { ...without, problems: [...first.problems, ...without.problems] };
+  return { ...without, leftOut };
 }
 
 /** Returns the account alone, as a root, margined in one mode (the account as given when rulebook is undefined). */
@@ -111,6 +162,7 @@ function marginIn(
       },
       components: node.ownResult.components,
       problems: [],
+      leftOut: [],
     };
   } catch (error) {
     if (error instanceof InputError) return refused(mode, model, booked, [...error.issues]);
@@ -144,7 +196,7 @@ export function compareModes(book: ResolvedBook, accountId: string): ModeCompari
     reportingCurrency: book.reportingCurrency,
     modes: [
       marginIn(book, account, 'as booked', undefined, true),
-      ...modes.map((m) => marginIn(book, account, m.mode, m.rulebook, false)),
+      ...modes.map((m) => marginInMode(book, account, m.mode, m.rulebook)),
     ],
   };
 }

@@ -1,6 +1,7 @@
 // compare-modes: one venue account margined as booked and under each mode its venue offers, through the one margin
-// path. The example fund's OKX account under OKX portfolio margin; its Binance account refused by both Binance
-// rulebooks with their own errors (spot and a leveraged token, no collateral ratio); a Binance account both modes
+// path. The example fund's OKX account under OKX portfolio margin; its Binance account under USDⓈ-M with the spot
+// pair and the leveraged token left outside, and refused by Portfolio Margin (no BTC collateral ratio); a Binance
+// account both modes
 // margin, where Binance Portfolio Margin's MM is 1.05 x the USDⓈ-M bracket MM (binance-pm's liquidation level).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,21 +39,42 @@ describe('compare-modes on the example fund', () => {
     assert.match(formatCompareModes(r), /portfolio margin \(okx-pm@2025-01\):\n {2}BTC risk unit MR1/);
   });
 
-  it('binance-um: both Binance modes refuse it, naming the position and the mode', () => {
-    const r = compareModes(fund(), 'binance-um');
+  it('binance-um: USDⓈ-M margins the perpetual with the spot pair and the token left outside; PM is refused', () => {
+    const book = fund();
+    const r = compareModes(book, 'binance-um');
+    assert.equal(firstNonFinite(r), undefined);
     const [, usdm, pm] = r.modes;
-    assert.equal(usdm!.status, 'refused');
-    assert.ok(
-      usdm!.problems.some((p) => p.path === 'accounts.binance-um.positions.BTC3L'),
-      JSON.stringify(usdm),
+    // A USDⓈ-M futures account holds neither a spot pair nor a leveraged token: they stay in the spot wallet, and
+    // the mode margins what it can hold, naming what it left out with the rulebook's own errors.
+    assert.equal(usdm!.status, 'margined', JSON.stringify(usdm!.problems));
+    assert.deepEqual(
+      usdm!.leftOut.map((l) => l.instrument),
+      ['BTC/USDT', 'BTC3L'],
     );
+    assert.ok(usdm!.leftOut.every((l) => l.problems.every((p) => /binance-usdm@2024-10/.test(p.message))));
+    // The figures, from the book's own inputs: 1.5 BTCUSDT from 8,561.52 at the book's mark, 15,000 USDT.
+    // Equity = 15,000 + 1.5 x (mark - 8,561.52); MM = 0.40% of the notional (Binance's BTCUSDT bracket 1, the
+    // rulebook's built-in table); IM = notional / 20 (the account's leverage).
+    const mark = book.market.instruments.BTCUSDT!.mark!;
+    const notional = 1.5 * mark;
+    const f = usdm!.figures!;
+    assert.ok(Math.abs(f.equity - (15_000 + 1.5 * (mark - 8_561.52))) < 1e-6, `equity ${f.equity}`);
+    assert.ok(Math.abs(f.mm - 0.004 * notional) < 1e-6, `MM ${f.mm}`);
+    assert.ok(Math.abs(f.im - notional / 20) < 1e-6, `IM ${f.im}`);
+    // Portfolio Margin also lacks BTC's collateral ratio, a parameter: the mode refuses the account, with both
+    // reasons, and leaves nothing out.
+    assert.equal(pm!.status, 'refused');
+    assert.deepEqual(pm!.leftOut, []);
     assert.ok(
       pm!.problems.some(
         (p) => p.path === 'accounts.binance-um.positions.BTC3L' && /binance-pm@2024-11/.test(p.message),
       ),
       JSON.stringify(pm),
     );
-    assert.match(formatCompareModes(r), /refused: accounts\.binance-um\.positions\.BTC3L/);
+    assert.ok(pm!.problems.some((p) => p.path === 'accounts.binance-um.parameters.collateral.haircuts.BTC'));
+    const text = formatCompareModes(r);
+    assert.match(text, /left outside the mode: BTC3L: /);
+    assert.match(text, /refused: accounts\.binance-um\.parameters\.collateral\.haircuts\.BTC/);
   });
 
   it('an unknown account, or a venue with no modes, is an input error naming the account', () => {

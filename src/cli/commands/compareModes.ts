@@ -34,6 +34,8 @@ export function formatCompareModes(r: ModeComparison): string {
       for (const p of m.problems)
         lines.push(`  refused: ${p.path}: ${p.message}${p.hint === undefined ? '' : ` (hint: ${p.hint})`}`);
     else for (const c of m.components) lines.push(`  ${c.label}: IM ${money(c.im)}, MM ${money(c.mm)}`);
+    for (const l of m.leftOut)
+      lines.push(`  left outside the mode: ${l.instrument}: ${l.problems.map((p) => p.message).join('; ')}`);
   }
   return lines.join('\n');
 }

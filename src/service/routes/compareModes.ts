@@ -8,6 +8,8 @@ import { componentSchema } from '../responseSchemas.js';
 import { idParams } from '../schemas.js';
 import { doc, visibleNode } from './common.js';
 
+const issueSchema = z.object({ path: z.string(), message: z.string(), hint: z.string().optional() });
+
 /** The answer: each mode's figures (null where the mode refuses the account) and the errors that refuse it. */
 export const compareModesAnswerSchema = z.object({
   account: z.string(),
@@ -29,7 +31,8 @@ export const compareModesAnswerSchema = z.object({
         })
         .nullable(),
       components: z.array(componentSchema),
-      problems: z.array(z.object({ path: z.string(), message: z.string(), hint: z.string().optional() })),
+      problems: z.array(issueSchema),
+      leftOut: z.array(z.object({ instrument: z.string(), problems: z.array(issueSchema) })),
     }),
   ),
 });
