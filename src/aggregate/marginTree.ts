@@ -3,7 +3,13 @@
 // an account's change moves each ancestor's summary by (new - old) and rescans it: the cost of a change is
 // proportional to the account and its depth, never to the size of the book. The batch build is the same
 // steps over every account, children before parents; no step recurses by depth.
-import type { OffsetPolicy, ResolvedAccount, ResolvedBook } from '../core/index.js';
+import type {
+  ModelParameters,
+  OffsetPolicy,
+  ResolvedAccount,
+  ResolvedBook,
+  ScanMoves,
+} from '../core/index.js';
 import {
   addGridSummary,
   checkRulebooks,
@@ -20,6 +26,7 @@ import {
 } from '../margin/index.js';
 import { createRiskContext, type MarketView, type RiskContext } from '../scenarios/index.js';
 import { withBasis } from './basis.js';
+import { bookUnderlyings, declaredScanMoves, widenedParameters, widerMoves } from './scanWidening.js';
 import {
   accountMargin,
   add,
@@ -112,14 +119,16 @@ const newPending = (): Pending => ({
   summaries: new Map(),
 });
 
-/** Returns a group's margin from its parts: netting only where more than one part meets. */
-function settleGroup(group: GroupState, node: NodeState, ctx: RiskContext): void {
+/**
+ * Returns a group's margin from its parts: netting only where more than one part meets, scanned under the node's
+ * netting parameters (`MarginTree.nettingParameters`).
+ */
+function settleGroup(group: GroupState, parameters: ModelParameters, ctx: RiskContext): void {
   if (group.summary === undefined) {
     group.netted = undefined;
     group.margin = group.sumOfParts;
     return;
   }
-  const parameters = node.account.parameters;
   group.netted = withBasis(gridMarginOfSummary(group.summary, ctx, parameters), group.summary, parameters);
   group.margin = lower(group.sumOfParts, group.netted);
 }
@@ -161,6 +170,7 @@ export class MarginTree {
     this.accounts = new Map(book.accounts);
     const order = options.root === undefined ? book.order : postOrder(book, options.root);
     const depths = depthsOf(book);
+    this.widen(order);
     this.buildRoot = options.root;
     for (const id of order) this.build(id, depths.get(id) ?? 0);
     this.folds.clear();
@@ -169,6 +179,37 @@ export class MarginTree {
   /** The risk context (market) the figures are computed on. */
   get context(): RiskContext {
     return this.ctx;
+  }
+
+  /**
+   * Returns the parameters a node nets its groups under: its account's, with each underlying's scan widened to
+   * the widest moves the rulebooks of the accounts beneath it declare (src/aggregate/scanWidening.ts).
+   */
+  nettingParameters(id: string): ModelParameters {
+    return this.scanParameters.get(id) ?? this.accounts.get(id)!.parameters;
+  }
+
+  private readonly scanParameters = new Map<string, ModelParameters>();
+
+  /** Sets every node's netting parameters, children before parents (each node's declared moves are its subtree's). */
+  private widen(order: readonly string[]): void {
+    const underlyings = bookUnderlyings(this.book);
+    const declared = new Map<string, Map<string, ScanMoves>>();
+    for (const id of order) {
+      const account = this.accounts.get(id)!;
+      const mine = declaredScanMoves(account, underlyings);
+      for (const c of account.children) {
+        for (const [u, moves] of declared.get(c) ?? []) {
+          const held = mine.get(u);
+          mine.set(u, held === undefined ? moves : widerMoves(held, moves));
+        }
+        declared.delete(c);
+      }
+      if (mine.size === 0) continue;
+      declared.set(id, mine);
+      const widened = widenedParameters(account.parameters, mine);
+      if (widened !== account.parameters) this.scanParameters.set(id, widened);
+    }
   }
 
   /** Returns a node's state; throws for an unknown id. */
@@ -255,7 +296,7 @@ export class MarginTree {
       if (count === 1) {
         group.member = typeof single === 'string' ? single : single!.member;
       } else {
-        const parameters = account.parameters;
+        const parameters = this.nettingParameters(id);
         let sum = f.sum;
         if (sum === undefined) {
           sum = { ...emptyGridSummary(), held: true };
@@ -264,7 +305,7 @@ export class MarginTree {
         if (k === key) this.addMember(sum, id, parameters, node);
         group.summary = sum;
       }
-      settleGroup(group, node, this.ctx);
+      settleGroup(group, this.nettingParameters(id), this.ctx);
       this.groupOwner.set(group, id);
       node.groups.set(k, group);
     }
@@ -291,7 +332,7 @@ export class MarginTree {
       folded = new Map();
       this.folds.set(parentId, folded);
     }
-    const parent = this.accounts.get(parentId)!;
+    const parameters = this.nettingParameters(parentId);
     for (const [k, g] of child.groups) {
       let f = folded.get(k);
       if (f === undefined) {
@@ -308,10 +349,10 @@ export class MarginTree {
       // A second part: netting happens at the parent (or above it), so the parts are summed from now on.
       if (f.sum === undefined) {
         f.sum = { ...emptyGridSummary(), held: true };
-        this.addMember(f.sum, f.first, parent.parameters);
+        this.addMember(f.sum, f.first, parameters);
         if (f.first.member !== undefined) this.node(f.first.member).summary = undefined;
       }
-      this.addMember(f.sum, g, parent.parameters);
+      this.addMember(f.sum, g, parameters);
       if (g.member !== undefined) this.node(g.member).summary = undefined;
     }
   }
@@ -342,7 +383,7 @@ export class MarginTree {
 
   private summaryKeyOf(group: GroupState): string {
     const owner = this.groupOwner.get(group);
-    return owner === undefined ? '' : summaryKey(this.node(owner).account.parameters);
+    return owner === undefined ? '' : summaryKey(this.nettingParameters(owner));
   }
 
   private readonly groupOwner = new WeakMap<GroupState, string>();
@@ -405,7 +446,7 @@ export class MarginTree {
         if (node.groups.get(old.key)?.summary !== undefined) {
           const p = pend(id);
           const delta = p.summaries.get(old.key) ?? emptyGridSummary();
-          addGridSummary(delta, changeUnder(node.account.parameters), 1);
+          addGridSummary(delta, changeUnder(this.nettingParameters(id)), 1);
           p.summaries.set(old.key, delta);
         }
         if (id === options.stopAt) break;
@@ -488,7 +529,7 @@ export class MarginTree {
         addGridSummary(summary, delta, 1);
       }
       const group: GroupState = { ...g, sumOfParts, summary };
-      settleGroup(group, node, ctx);
+      settleGroup(group, this.nettingParameters(old.id), ctx);
       this.groupOwner.set(group, old.id);
       node.groups.set(k, group);
     }

@@ -14,6 +14,21 @@ export type RangeParameters =
       max: number;
     };
 
+/** One extra price move of a scenario set and the fraction of its loss that counts (1: all of it). */
+export interface ScanMove {
+  move: number;
+  cover: number;
+}
+
+/**
+ * The widest moves a venue's rule scans on one underlying: its regular range (a fraction of the index) and its
+ * extreme moves. A netting node above an account of that venue scans at least these (docs/methodology.md).
+ */
+export interface ScanMoves {
+  range: number;
+  extremes: readonly ScanMove[];
+}
+
 export interface ScenarioParameters {
   range: RangeParameters;
   steps: number;
@@ -23,6 +38,11 @@ export interface ScenarioParameters {
   volTimeScaling: { referenceDays: number; power: number } | null;
   extremeMultiple: number;
   extremeCover: number;
+  /**
+   * Moves scanned beside the regular ones and the two extremes, at each vol state; set at netting nodes from
+   * the venue rules beneath them, not by books.
+   */
+  extraMoves?: readonly ScanMove[];
 }
 
 export interface GridParameters {

@@ -56,6 +56,8 @@ export {
   type HaircutTier,
   type ModelParameters,
   type RangeParameters,
+  type ScanMove,
+  type ScanMoves,
   type ScenarioParameters,
   type ShortOptionRule,
   type StandardParameters,

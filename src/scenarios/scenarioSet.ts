@@ -82,8 +82,13 @@ export function buildScenarioSet(
       `extremeMultiple x range = ${(e * range).toFixed(3)} would move ${underlying} to a price <= 0; lower range or extremeMultiple`,
     );
   }
+  const extra = parameters.extraMoves ?? [];
+  const impossible = extra.find((x) => x.move <= -1);
+  if (impossible !== undefined) {
+    throw new RangeError(`an extra move of ${impossible.move} would move ${underlying} to a price <= 0`);
+  }
   const vols = [0, parameters.volUp, -parameters.volDown];
-  const perVol = 2 * n + 3;
+  const perVol = 2 * n + 3 + extra.length;
   const size = vols.length * perVol;
   const priceMoves = new Float64Array(size);
   const volShocks = new Float64Array(size);
@@ -99,6 +104,12 @@ export function buildScenarioSet(
       priceMoves[k] = sign * e * range;
       volShocks[k] = vol;
       weights[k] = extremeCover;
+      k++;
+    }
+    for (const x of extra) {
+      priceMoves[k] = x.move;
+      volShocks[k] = vol;
+      weights[k] = x.cover;
       k++;
     }
   }
@@ -124,6 +135,12 @@ export function scenarioLabel(set: ScenarioSet, index: number): string {
   const vol = (set.volShocks[index] ?? 0) * 100;
   const weight = set.weights[index] ?? 1;
   const volText = vol === 0 ? 'vol 0' : `vol ${vol > 0 ? '+' : ''}${vol.toFixed(0)}%`;
-  const extreme = weight < 1 ? ` (extreme, ${(weight * 100).toFixed(0)}%)` : '';
+  const perVol = set.priceMoves.length / 3;
+  const venueMove = index % perVol >= 2 * set.parameters.steps + 3;
+  const extreme = venueMove
+    ? ` (venue move, ${(weight * 100).toFixed(0)}%)`
+    : weight < 1
+      ? ` (extreme, ${(weight * 100).toFixed(0)}%)`
+      : '';
   return `${set.underlying} ${move >= 0 ? '+' : ''}${move.toFixed(1)}% ${volText}${extreme}`;
 }

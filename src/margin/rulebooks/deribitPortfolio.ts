@@ -3,7 +3,7 @@
 // together (deribitPortfolioRisk.ts), the requirement is converted to the reporting currency at the index.
 // Open orders and market-maker-protection margin, which Deribit adds to the IM of an account, are not part of
 // a position book and are left out; cross-collateral (X:PM) offsets between currencies are not modelled.
-import type { ResolvedPosition } from '../../core/index.js';
+import type { ResolvedAccount, ResolvedPosition, ScanMoves } from '../../core/index.js';
 import type { MarketView } from '../../scenarios/index.js';
 import { sumComponents } from '../standard.js';
 import type { MarginComponent, MarginModel } from '../types.js';
@@ -86,6 +86,22 @@ export const deribitPortfolioMargin: MarginModel = (exposure, ctx, parameters) =
   return sumComponents(DERIBIT_PM_ID, components);
 };
 
+/**
+ * Returns the moves Deribit scans on an underlying: the risk matrix's price range (±16% for BTC) and the extended
+ * table's moves (-66% to +500%), counted at the pair's extended-table factor; undefined for a pair without
+ * parameters (the margin itself then names the missing entry).
+ */
+export function deribitPortfolioScanMoves(
+  account: ResolvedAccount,
+  underlying: string,
+): ScanMoves | undefined {
+  const settings = parseDeribitPortfolioParameters(account.parameters.rulebook, PREFIX);
+  const pair = settings.pairs[underlying];
+  if (pair === undefined) return undefined;
+  const cover = Math.min(1, pair.extendedTableFactor);
+  return { range: pair.priceRange, extremes: settings.extendedMoves.map((move) => ({ move, cover })) };
+}
+
 /** Deribit's segregated portfolio margin (S:PM) with the parameters of its published API example. */
 export const deribitPortfolioRulebook: Rulebook = {
   id: DERIBIT_PM_ID,
@@ -98,4 +114,5 @@ export const deribitPortfolioRulebook: Rulebook = {
     'https://docs.oreome.com/docs/scenario/risk-scenario-advanced',
   ],
   margin: deribitPortfolioMargin,
+  scanMoves: deribitPortfolioScanMoves,
 };

@@ -1,4 +1,4 @@
-import type { HaircutTier, ResolvedAccount } from '../../core/index.js';
+import type { HaircutTier, ResolvedAccount, ScanMoves } from '../../core/index.js';
 import type { MarketView } from '../../scenarios/index.js';
 import type { Exposure } from '../exposure.js';
 import type { MarginModel } from '../types.js';
@@ -47,6 +47,11 @@ export interface Rulebook {
     assets: readonly string[],
     reportingCurrency: string,
   ) => Record<string, HaircutTier[]>;
+  /**
+   * The widest price moves the venue's rule scans on an underlying (its regular range and extreme
+   * moves), or undefined for a rule that scans none: netting nodes above the account scan at least these.
+   */
+  scanMoves?: (account: ResolvedAccount, underlying: string) => ScanMoves | undefined;
   /** Liquidation prices as the venue computes them (closed forms where it publishes one). */
   liquidation?: (account: ResolvedAccount, exposure: Exposure, view: MarketView) => VenueLiquidation[];
 }
