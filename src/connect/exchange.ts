@@ -1,7 +1,8 @@
 // One venue account through ccxt: the exchange object (ccxt's own REST clients, market structures and parsers), the
 // read-only check of its key, and one pull of markets, balances and positions with backoff on rate limits.
 import type { Exchange } from 'ccxt';
-import { venueFamily, type VenueFamily } from '../core/ccxtVenue.js';
+import { infoIndexPrice, venueFamily, type VenueFamily } from '../core/ccxtVenue.js';
+import type { CcxtPosition } from '../core/ccxtSchema.js';
 import type { Connection } from './mapping.js';
 import type { VenueKey } from './keys.js';
 
@@ -126,11 +127,13 @@ export async function keyPermissions(exchange: Exchange, family: VenueFamily | u
       return scope.split(/\s+/).filter((s) => s.endsWith(':read_write'));
     }
     case 'binance': {
+      // enableReading and enableFixReadOnly only read; every other enable*/permits* flag trades or moves funds
+      // (developers.binance.com, "Get API Key Permission": the page's read-only example has enableFixReadOnly true).
       const r = asRecord(await api.sapiGetAccountApiRestrictions!());
+      const reads = new Set(['enableReading', 'enableFixReadOnly']);
       return Object.entries(r)
         .filter(
-          ([k, v]) =>
-            v === true && (k.startsWith('enable') || k.startsWith('permits')) && k !== 'enableReading',
+          ([k, v]) => v === true && (k.startsWith('enable') || k.startsWith('permits')) && !reads.has(k),
         )
         .map(([k]) => k);
     }
@@ -157,11 +160,52 @@ export interface VenuePull {
   balances: unknown;
   /** ccxt's markets of the symbols held. */
   markets: Record<string, unknown>;
+  /** ccxt's leverage tiers of the symbols held, for the venues margined by brackets (Binance, Bybit). */
+  tiers?: Record<string, unknown>;
   /** Epoch ms when the pull finished. */
   pulledAt: number;
 }
 
-/** Returns one pull of an account: markets, balances and positions, each call retried on rate limits. */
+/**
+ * Fills `indexPrice` on each position the venue sent without one (Binance, Bybit) from its mark/index endpoint, one
+ * call per market type and settlement: ccxt `fetchMarkPrices` where the exchange has it (Binance /fapi/v1/premiumIndex),
+ * else `fetchTickers` (Bybit /v5/market/tickers); each ticker's `indexPrice` is its underlying's index, a dated
+ * future's included. Positions that carry an index (Deribit, OKX) cost no request.
+ */
+async function fillIndexPrices(
+  exchange: Exchange,
+  positions: unknown[],
+  markets: Record<string, unknown>,
+  retry: RetryPolicy,
+): Promise<void> {
+  const missing = positions.map(asRecord).filter((p) => infoIndexPrice(p as CcxtPosition) === undefined);
+  const groups = new Map<string, string[]>();
+  for (const p of missing) {
+    const symbol = String(p.symbol);
+    const market = asRecord(markets[symbol]);
+    const group = `${String(market.type)}:${market.inverse === true ? 'inverse' : 'linear'}`;
+    const list = groups.get(group) ?? [];
+    if (!list.includes(symbol)) list.push(symbol);
+    groups.set(group, list);
+  }
+  const useMark = exchange.has.fetchMarkPrices === true;
+  for (const symbols of groups.values()) {
+    const tickers = await withBackoff(
+      exchange.id,
+      () => (useMark ? exchange.fetchMarkPrices(symbols) : exchange.fetchTickers(symbols)),
+      retry,
+    );
+    for (const p of missing) {
+      const index = asRecord(asRecord(tickers)[String(p.symbol)]).indexPrice;
+      if (typeof index === 'number' && index > 0) p.indexPrice = index;
+    }
+  }
+}
+
+/**
+ * Returns one pull of an account: markets, balances, positions and, for positions without one, index prices; each
+ * call retried on rate limits.
+ */
 export async function pullAccount(
   exchange: Exchange,
   retry: RetryPolicy = DEFAULT_RETRY,
@@ -173,7 +217,20 @@ export async function pullAccount(
   const positions = (await withBackoff(id, () => exchange.fetchPositions(), retry)) as unknown[];
   const held = new Set(positions.map((p) => String(asRecord(p).symbol)));
   const used = Object.fromEntries(Object.entries(markets).filter(([symbol]) => held.has(symbol)));
-  return { positions, balances, markets: used, pulledAt: now() };
+  if (exchange.has.fetchMarkPrices === true || exchange.has.fetchTickers === true)
+    await fillIndexPrices(exchange, positions, used, retry);
+  // The bracket rulebooks need the account's own brackets of every symbol held (Binance: GET
+  // /fapi/v1/leverageBracket; Bybit: the risk limits); the other venues' rulebooks hold theirs.
+  const brackets =
+    ['binance', 'bybit'].includes(venueFamily(id) ?? '') && exchange.has.fetchLeverageTiers === true;
+  const tiers =
+    brackets && held.size > 0
+      ? ((await withBackoff(id, () => exchange.fetchLeverageTiers([...held]), retry)) as Record<
+          string,
+          unknown
+        >)
+      : undefined;
+  return { positions, balances, markets: used, ...(tiers === undefined ? {} : { tiers }), pulledAt: now() };
 }
 
 /** Returns the venue family of a connection's exchange id. */

@@ -50,7 +50,11 @@ const VENUE_REASONS: Record<string, string[]> = {
     "Deribit's initial and maintenance margin include open orders' margin (open_orders_margin); unimargin margins positions only",
     "Deribit reports in the coin; the coin is converted at the book's index price",
   ],
-  binance: ["Binance's totals are in USDT at its own mark prices; open orders are in its initial margin"],
+  binance: [
+    "Binance's totals are in USDT at its own mark prices; open orders are in its initial margin",
+    "Binance's position answer (GET /fapi/v3/positionRisk) carries no leverage: unimargin's IM uses the book's " +
+      'leverage (the rulebook default without one), the venue the leverage set per symbol',
+  ],
 };
 
 function convert(

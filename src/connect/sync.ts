@@ -80,6 +80,7 @@ function treeAccount(a: MappedAccount, pull: VenuePull): CcxtTreeAccount {
       positions: pull.positions,
       balances: pull.balances,
       markets: pull.markets,
+      ...(pull.tiers === undefined ? {} : { tiers: pull.tiers }),
       venue: a.venue,
       now: pull.pulledAt,
       ...(a.mode === undefined ? {} : { mode: a.mode }),

@@ -154,14 +154,36 @@ export function chooseRulebook(
 }
 
 /**
+ * Returns Binance USDⓈ-M's wallet balance per asset (`assets[].walletBalance` of GET /fapi/v3/account,
+ * developers.binance.com "Account Information V3"), isolated wallets included, as the book's balance holds them;
+ * ccxt's `total` is `marginBalance`, which adds the unrealised P&L. Assets with `updateTime` 0 are skipped, as ccxt
+ * skips them (not initialised). Undefined when `info` is not that answer.
+ */
+function binanceWalletBalances(record: Record<string, unknown>): Record<string, number> | undefined {
+  if (!Array.isArray(record.assets)) return undefined;
+  const out: Record<string, number> = {};
+  for (const a of record.assets as unknown[]) {
+    if (typeof a !== 'object' || a === null) continue;
+    const asset = a as Record<string, unknown>;
+    const wallet = infoNumber(asset, 'walletBalance');
+    if (typeof asset.asset !== 'string' || wallet === undefined || !('marginBalance' in asset)) continue;
+    if (infoNumber(asset, 'updateTime') === 0) continue;
+    out[asset.asset.toUpperCase()] = wallet;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/**
  * Returns the cash balance per currency where ccxt's `total` is the venue's equity (unrealised P&L included, which
  * the book adds from the positions itself): Deribit's account summaries, whose `balance` is the cash and `equity`
- * adds the session's futures P&L and the options' value (docs.deribit.com, private/get_account_summaries).
- * Undefined for other venues, whose ccxt `total` is the wallet balance.
+ * adds the session's futures P&L and the options' value (docs.deribit.com, private/get_account_summaries), and
+ * Binance USDⓈ-M's `walletBalance` beside its `marginBalance`. Undefined for other venues.
  */
 export function venueCashBalances(info: unknown): Record<string, number> | undefined {
   if (typeof info !== 'object' || info === null) return undefined;
   const record = info as Record<string, unknown>;
+  const binance = binanceWalletBalances(record);
+  if (binance !== undefined) return binance;
   const summaries = Array.isArray(record.summaries) ? (record.summaries as unknown[]) : [record];
   const out: Record<string, number> = {};
   for (const s of summaries) {

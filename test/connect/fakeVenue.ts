@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 
 const fixtures = new URL('../fixtures/venues/', import.meta.url);
-const file = (venue: string, name: string): unknown =>
+const fixture = (venue: string, name: string): unknown =>
   JSON.parse(readFileSync(new URL(`${venue}/${name}`, fixtures), 'utf8')) as unknown;
 
 /** One key of the fake venue: which account it reads and what it may do. */
@@ -32,27 +32,47 @@ export interface FakeVenue {
 }
 
 type Answer = { status: number; body: unknown };
-type Route = (path: string, key: FakeKey | undefined) => Answer | undefined;
+type Route = (url: URL, key: FakeKey | undefined) => Answer | undefined;
+const ok = (body: unknown): Answer => ({ status: 200, body });
 
 // Deribit's JSON-RPC over HTTP GET (docs.deribit.com, "JSON-RPC over HTTP"); the key's client id is in the
 // Authorization header ("deri-hmac-sha256 id=...,ts=...,sig=...,nonce=...") or, for public/auth, the query.
-const deribit: Route = (path, key) => {
-  const name = path.replace(/^\/api\/v2\//, '');
+const deribit: Route = (url, key) => {
+  const name = url.pathname.replace(/^\/api\/v2\//, '');
   if (name === 'public/get_instruments')
-    return { status: 200, body: file('deribit', 'get_instruments.json') };
+    return { status: 200, body: fixture('deribit', 'get_instruments.json') };
   if (key === undefined)
     return { status: 401, body: { jsonrpc: '2.0', error: { message: 'unauthorized', code: 13009 } } };
-  if (name === 'public/auth') return { status: 200, body: file('deribit', `auth.${key.permissions}.json`) };
+  if (name === 'public/auth')
+    return { status: 200, body: fixture('deribit', `auth.${key.permissions}.json`) };
   if (name === 'private/get_positions')
-    return { status: 200, body: file('deribit', `get_positions.${key.account}.json`) };
+    return { status: 200, body: fixture('deribit', `get_positions.${key.account}.json`) };
   if (name === 'private/get_account_summaries')
-    return { status: 200, body: file('deribit', `get_account_summaries.${key.account}.json`) };
+    return { status: 200, body: fixture('deribit', `get_account_summaries.${key.account}.json`) };
+  return undefined;
+};
+
+// Binance USDⓈ-M: REST under /fapi/ and the key check under /sapi/ (developers.binance.com); the key is the
+// X-MBX-APIKEY header, the signature a query parameter (not checked here).
+const binanceusdm: Route = (url, key) => {
+  const path = url.pathname;
+  const file = (name: string): Answer => ok(fixture('binanceusdm', name));
+  if (path === '/fapi/v1/exchangeInfo') return file('exchangeInfo.json');
+  if (path === '/fapi/v1/premiumIndex') return file('premiumIndex.json');
+  if (key === undefined)
+    return { status: 401, body: { code: -2015, msg: 'Invalid API-key, IP, or permissions for action.' } };
+  if (path === '/sapi/v1/account/apiRestrictions') return file(`apiRestrictions.${key.permissions}.json`);
+  if (path === '/fapi/v1/leverageBracket') return file('leverageBracket.json');
+  if (path === '/fapi/v3/account') return file(`account.${key.account}.json`);
+  if (path === '/fapi/v3/positionRisk') return file(`positionRisk.${key.account}.json`);
   return undefined;
 };
 
 const TOO_MANY: Record<string, unknown> = {
   // Deribit error 10028 "too_many_requests" (docs.deribit.com, "Error Codes").
   deribit: { jsonrpc: '2.0', error: { message: 'too_many_requests', code: 10028 }, testnet: false },
+  // Binance -1003 TOO_MANY_REQUESTS (developers.binance.com, USDⓈ-M Futures "Error Codes").
+  binanceusdm: { code: -1003, msg: 'Too many requests; current limit is 2400 requests per minute.' },
 };
 
 function keyOf(
@@ -66,13 +86,18 @@ function keyOf(
     const id = header ?? url.searchParams.get('client_id') ?? undefined;
     return id === undefined ? undefined : keys[id];
   }
-  return undefined;
+  const header = { binanceusdm: 'x-mbx-apikey' }[venue];
+  const id = header === undefined ? undefined : req.headers[header];
+  return typeof id === 'string' ? keys[id] : undefined;
 }
 
-const ROUTES: Record<string, Route> = { deribit };
+const ROUTES: Record<Venue, Route> = { deribit, binanceusdm };
+
+/** The venues the fake serves, by ccxt exchange id. */
+export type Venue = 'deribit' | 'binanceusdm';
 
 /** Starts a fake venue of `venue` on 127.0.0.1 with the given keys (by API key). */
-export async function startFakeVenue(venue: 'deribit', keys: Record<string, FakeKey>): Promise<FakeVenue> {
+export async function startFakeVenue(venue: Venue, keys: Record<string, FakeKey>): Promise<FakeVenue> {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const send = (res: ServerResponse, a: Answer): void => {
@@ -87,7 +112,7 @@ export async function startFakeVenue(venue: 'deribit', keys: Record<string, Fake
       state.rateLimited -= 1;
       return send(res, { status: 429, body: TOO_MANY[venue] });
     }
-    const answer = ROUTES[venue]!(url.pathname, keyOf(venue, req, url, keys)) ?? {
+    const answer = ROUTES[venue](url, keyOf(venue, req, url, keys)) ?? {
       status: 404,
       body: { message: `the fake venue has no ${url.pathname}` },
     };
