@@ -23,6 +23,7 @@ export {
   type InstrumentKind,
   type LeveragedTokenInstrument,
   type OptionInstrument,
+  venueSymbol,
 } from './instrument.js';
 export { marketSchema, type Market, type MarketInput, type PriceHistory, type Smile } from './market.js';
 export { modelParametersSchema, type ModelParametersInput } from './parameters.js';

@@ -35,8 +35,31 @@ const base = {
       'Size of one contract: underlying units (0.01 BTC), except for inverse perpetuals and futures, where it ' +
         'is quote units (a 10 USD contract).',
     ),
-  venue: z.string().optional().describe('Venue that lists the instrument (informational).'),
+  venue: z
+    .string()
+    .optional()
+    .describe(
+      'Venue that lists the instrument; taken from the id when the id is written venue:SYMBOL (binance:BTCUSDT).',
+    ),
+  symbol: z
+    .string()
+    .min(1)
+    .max(128)
+    .optional()
+    .describe(
+      "The venue's own symbol when the id differs from it. Ids are unique in a book, so BTCUSDT on two venues is " +
+        'binance:BTCUSDT and bybit:BTCUSDT (or any ids with symbol: BTCUSDT); rulebooks find their tables by the ' +
+        'symbol. Default: the id without its venue: prefix.',
+    ),
 };
+
+/** A `venue:` prefix of an id (lower-case letters, digits and dashes before the first colon). */
+const VENUE_PREFIX = /^([a-z0-9-]+):(.+)$/;
+
+/** Returns the venue's own symbol of an instrument: `symbol`, else its id without a `venue:` prefix. */
+export function venueSymbol(instrument: { id: string; symbol?: string | undefined }): string {
+  return instrument.symbol ?? VENUE_PREFIX.exec(instrument.id)?.[2] ?? instrument.id;
+}
 
 const expiry = timestamp.describe(
   'Expiry time; must be after market.asOf (an instrument at or past its expiry is settled, not margined).',
@@ -104,6 +127,14 @@ export type Instrument = ParsedInstrument & { settlement: 'linear' | 'inverse' }
  */
 export const instrumentSchema = instrumentUnion
   .superRefine((inst, ctx) => {
+    const prefix = VENUE_PREFIX.exec(inst.id)?.[1];
+    if (prefix !== undefined && inst.venue !== undefined && inst.venue.toLowerCase() !== prefix)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['venue'],
+        message: `"${inst.venue}" is not the venue the id ${inst.id} names (${prefix})`,
+        params: { hint: 'drop the venue field (the id names it) or make the two agree' },
+      });
     if (inst.settlement !== undefined || inst.kind === 'spot' || inst.kind === 'leveraged_token') return;
     if (isFiat(inst.quote))
       ctx.addIssue({
@@ -115,7 +146,13 @@ export const instrumentSchema = instrumentUnion
         },
       });
   })
-  .transform((inst): Instrument => ({ ...inst, settlement: inst.settlement ?? 'linear' }));
+  .transform((inst): Instrument => ({
+    ...inst,
+    settlement: inst.settlement ?? 'linear',
+    ...(inst.venue === undefined && VENUE_PREFIX.test(inst.id)
+      ? { venue: VENUE_PREFIX.exec(inst.id)![1] }
+      : {}),
+  }));
 
 export type InstrumentInput = z.input<typeof instrumentSchema>;
 export type InstrumentKind = Instrument['kind'];

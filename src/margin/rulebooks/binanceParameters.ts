@@ -11,6 +11,7 @@ import {
   type Instrument,
   type ModelParameters,
   type ResolvedPosition,
+  venueSymbol,
 } from '../../core/index.js';
 import { ccxtSymbol, loadCcxtTierList, type TierBracket } from './ccxtTiers.js';
 
@@ -92,9 +93,9 @@ function withImRate(b: z.output<typeof bracketSchema>): TierBracket {
   };
 }
 
-/** Keys an instrument may be listed under: its id, its id without a `venue:` prefix, its ccxt symbol. */
+/** Keys an instrument may be listed under: its id, the venue's own symbol (venueSymbol), its ccxt symbol. */
 function symbolKeys(instrument: Instrument, p: BracketRulebookParameters): string[] {
-  const keys = [p.symbols?.[instrument.id], instrument.id, instrument.id.replace(/^[a-z0-9-]+:/, '')];
+  const keys = [p.symbols?.[instrument.id], instrument.id, venueSymbol(instrument)];
   keys.push(ccxtSymbol(instrument));
   return keys.filter((k): k is string => k !== undefined);
 }

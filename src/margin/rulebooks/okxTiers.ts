@@ -3,7 +3,13 @@
 // at a tier boundary (it has no maintenance deduction); the tier tables end with a rule "increase by N contracts,
 // 0.5% MMR and 0.5% IMR from the previous tier", kept here as `step`.
 import { z } from 'zod';
-import { InputError, zodIssues, type ResolvedPosition } from '../../core/index.js';
+import {
+  InputError,
+  venueSymbol,
+  zodIssues,
+  type Instrument,
+  type ResolvedPosition,
+} from '../../core/index.js';
 
 /** One position tier: up to `maxContracts` contracts, maintenance margin ratio, minimum initial margin ratio. */
 export interface PositionTier {
@@ -104,13 +110,13 @@ export function parseOkxParameters(raw: Record<string, unknown>, prefix: readonl
 }
 
 /** Returns the tier table of an instrument, or throws InputError naming the missing entry. */
-export function tableFor(
-  instrument: string,
-  parameters: OkxParameters,
-  prefix: readonly string[],
-): TierTable {
-  const table = parameters.positionTiers[instrument] ?? POSITION_TIERS[instrument];
+export function tableFor(inst: Instrument, parameters: OkxParameters, prefix: readonly string[]): TierTable {
+  // By the book's id first, then by OKX's own symbol (an id okx:BTC-USDT-SWAP finds BTC-USDT-SWAP's tiers).
+  const symbol = venueSymbol(inst);
+  const table =
+    parameters.positionTiers[inst.id] ?? parameters.positionTiers[symbol] ?? POSITION_TIERS[symbol];
   if (table !== undefined) return table;
+  const instrument = inst.id;
   throw new InputError([
     {
       path: [...prefix, 'positionTiers', instrument].join('.'),
@@ -147,7 +153,7 @@ export function positionTerms(
     .map((p) => {
       const tierContracts =
         p.isolatedMargin === undefined ? (crossTotals.get(p.instrument.id) ?? 0) : Math.abs(p.quantity);
-      const tier = positionTier(tableFor(p.instrument.id, parameters, prefix), tierContracts);
+      const tier = positionTier(tableFor(p.instrument, parameters, prefix), tierContracts);
       return { position: p, tierContracts, tier };
     });
 }
