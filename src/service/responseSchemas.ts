@@ -155,7 +155,10 @@ export const liquidationAnswerSchema = z.object({
   liquidation: z.array(liquidationPointSchema),
 });
 
-/** One row of a node's margin history. */
+/**
+ * One point of a node's margin history: a recompute (resolution 0, count 1) or a bucket of them. `at`, `version`
+ * and the main figures are the bucket's last; the extremes cover every recompute it stands for.
+ */
 export const historyRowSchema = z.looseObject({
   at: iso,
   version: z.number().int(),
@@ -164,10 +167,25 @@ export const historyRowSchema = z.looseObject({
   mm: z.number(),
   marginRatio: z.number().nullable(),
   status: nodeStatusSchema,
+  /** Bucket length in ms (0: one recompute). */
+  resolution: z.number().int(),
+  /** Recomputes the point stands for. */
+  count: z.number().int(),
+  equityMin: z.number(),
+  equityMax: z.number(),
+  imMax: z.number(),
+  mmMax: z.number(),
+  /** The highest MM / equity among the recomputes that had one; null when none had. */
+  marginRatioMax: z.number().nullable(),
+  worstStatus: nodeStatusSchema,
 });
 
 /** GET /v1/nodes/{id}/history. */
-export const historyAnswerSchema = z.object({ node: z.string(), history: z.array(historyRowSchema) });
+export const historyAnswerSchema = z.object({
+  node: z.string(),
+  resolution: z.enum(['full', 'minute', 'hour', 'day']),
+  history: z.array(historyRowSchema),
+});
 
 /** An alert: a node's change of alert level. */
 export const alertSchema = z.looseObject({

@@ -9,6 +9,9 @@ import type {
   AlertLevelRow,
   AlertRow,
   ApiKeyRow,
+  HistoryPoint,
+  HistoryQuery,
+  HistoryRollup,
   HistoryRow,
   InstrumentRow,
   Json,
@@ -20,6 +23,7 @@ import type {
   WebhookRow,
 } from './types.js';
 import type { WriterLease } from './writerLease.js';
+import { historyPoints, rollUpHistory, ROLLUP_EVERY_MS } from './historyRollup.js';
 
 /** A drizzle database over the service schema, whichever driver is under it. */
 export type StoreDatabase = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -53,6 +57,9 @@ function upsertSetting(tx: Transaction, key: string, value: Json): Promise<unkno
 
 /** A Store over a drizzle database, written under a writer lease; `close` releases the lease and the driver. */
 export class DrizzleStore implements Store {
+  /** The history time of the last roll-up (the rows' clock); -Infinity: none yet in this process. */
+  private rolledUpAt = -Infinity;
+
   constructor(
     private readonly db: StoreDatabase,
     readonly kind: Store['kind'],
@@ -211,11 +218,22 @@ export class DrizzleStore implements Store {
       for (const part of chunks(rows)) await tx.insert(schema.marginHistory).values(part);
       await upsertSetting(tx, VERSION_SETTING, version);
     });
+    // Roll-ups follow the rows' own clock (the service's), so a restart after days rolls up at its first append.
+    const now = rows.reduce((m, r) => Math.max(m, r.at), -Infinity);
+    if (now - this.rolledUpAt >= ROLLUP_EVERY_MS) await this.rollUpHistory(now);
+  }
+  async rollUpHistory(now: number): Promise<HistoryRollup> {
+    this.rolledUpAt = Math.max(this.rolledUpAt, now);
+    return rollUpHistory((work) => this.write(work), now);
+  }
+  async historyPoints(nodeId: string, query: HistoryQuery): Promise<HistoryPoint[]> {
+    return historyPoints(this.db, nodeId, query);
   }
   async lastVersion(): Promise<number> {
     const value = await this.getSetting(VERSION_SETTING);
     return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : 0;
   }
+  /** The recompute rows still at full resolution (rolled-up ones are in `historyPoints`). */
   async history(nodeId: string, from: number, to: number, limit: number): Promise<HistoryRow[]> {
     const h = schema.marginHistory;
     return this.db

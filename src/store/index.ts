@@ -4,6 +4,9 @@ export type {
   AlertLevelRow,
   AlertRow,
   ApiKeyRow,
+  HistoryPoint,
+  HistoryQuery,
+  HistoryRollup,
   HistoryRow,
   InstrumentRow,
   Json,
@@ -14,6 +17,14 @@ export type {
   StoredEvent,
   WebhookRow,
 } from './types.js';
+export {
+  DAY_MS,
+  HISTORY_LEVELS,
+  HOUR_MS,
+  MINUTE_MS,
+  ROLLUP_EVERY_MS,
+  type HistoryLevel,
+} from './historyRollup.js';
 export { DrizzleStore, type StoreDatabase } from './drizzleStore.js';
 export { openPgliteStore } from './pglite.js';
 export { openPostgresStore, dropPostgresSchema, type PostgresOptions } from './postgres.js';

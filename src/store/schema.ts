@@ -88,6 +88,41 @@ export const marginHistory = pgTable(
   (t) => [index('margin_history_node_at').on(t.nodeId, t.at)],
 );
 
+/**
+ * A node's margin history rolled up into buckets of `resolution` ms (a minute, an hour), aligned to the epoch:
+ * recompute rows older than the recent window, and minute buckets older than theirs, become one row per node and
+ * bucket (src/store/historyRollup.ts). The figures are the bucket's last (at, version, equity, IM, MM, margin
+ * ratio, status), with its extremes and the number of recompute rows it holds.
+ */
+export const marginHistoryBuckets = pgTable(
+  'margin_history_buckets',
+  {
+    nodeId: text('node_id').notNull(),
+    resolution: bigint('resolution', { mode: 'number' }).notNull(),
+    bucketStart: bigint('bucket_start', { mode: 'number' }).notNull(),
+    /** When the bucket's last figures were computed. */
+    at: bigint('at', { mode: 'number' }).notNull(),
+    version: bigint('version', { mode: 'number' }).notNull(),
+    equity: doublePrecision('equity').notNull(),
+    im: doublePrecision('im').notNull(),
+    mm: doublePrecision('mm').notNull(),
+    marginRatio: doublePrecision('margin_ratio'),
+    status: text('status').notNull(),
+    equityMin: doublePrecision('equity_min').notNull(),
+    equityMax: doublePrecision('equity_max').notNull(),
+    imMax: doublePrecision('im_max').notNull(),
+    mmMax: doublePrecision('mm_max').notNull(),
+    /** The highest MM / equity of the bucket's rows that had one (null when none had). */
+    marginRatioMax: doublePrecision('margin_ratio_max'),
+    worstStatus: text('worst_status').notNull(),
+    count: bigint('count', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('margin_history_buckets_key').on(t.nodeId, t.resolution, t.bucketStart),
+    index('margin_history_buckets_node_at').on(t.nodeId, t.at),
+  ],
+);
+
 /** The alert level each node is in, kept so that a restart does not raise the same alert again. */
 export const alertLevels = pgTable('alert_levels', {
   nodeId: text('node_id').primaryKey(),

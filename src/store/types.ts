@@ -59,6 +59,39 @@ export interface HistoryRow {
   status: string;
 }
 
+/** What a history query asks: a time range (epoch ms, inclusive), a bucket length (0: as stored) and a cap. */
+export interface HistoryQuery {
+  from: number;
+  to: number;
+  /** Bucket length in ms; 0 returns the rows as stored (recomputes where recent, buckets where rolled up). */
+  resolution: number;
+  limit: number;
+}
+
+/**
+ * A point of a node's history: a recompute row (resolution 0, count 1) or a bucket. The main figures are the
+ * bucket's last; the extremes are over every recompute row it stands for.
+ */
+export interface HistoryPoint extends HistoryRow {
+  /** Bucket length in ms (0: one recompute). */
+  resolution: number;
+  equityMin: number;
+  equityMax: number;
+  imMax: number;
+  mmMax: number;
+  /** Highest MM / equity among the rows that had one; null when none had. */
+  marginRatioMax: number | null;
+  worstStatus: string;
+  /** Recompute rows the point stands for. */
+  count: number;
+}
+
+/** What a roll-up did: rows taken in by each level (resolution in ms), as of `now`. */
+export interface HistoryRollup {
+  now: number;
+  levels: { resolution: number; rows: number }[];
+}
+
 export interface AlertRow {
   id: number;
   nodeId: string;
@@ -140,6 +173,13 @@ export interface Store {
   lastVersion(): Promise<number>;
   /** Returns a node's history between from and to (inclusive, epoch ms), newest first, at most `limit`. */
   history(nodeId: string, from: number, to: number, limit: number): Promise<HistoryRow[]>;
+  /** Returns a node's history over every level kept (recent rows, minute and hour buckets), newest first. */
+  historyPoints(nodeId: string, query: HistoryQuery): Promise<HistoryPoint[]>;
+  /**
+   * Rolls history up as of `now` (epoch ms): older recompute rows into minute buckets, older minutes into hours
+   * (src/store/historyRollup.ts). `appendHistory` runs it at most once a minute of the rows' time.
+   */
+  rollUpHistory(now: number): Promise<HistoryRollup>;
 
   loadAlertLevels(): Promise<AlertLevelRow[]>;
   /** Records alerts and the nodes' new levels in one transaction; returns the alerts with their ids. */

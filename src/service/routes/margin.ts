@@ -11,13 +11,22 @@ import { HttpError } from '../httpError.js';
 import type { LatestReport } from '../recompute.js';
 import { nodeFigures } from '../recompute.js';
 import { idParams, queryFlag, queryLimit } from '../schemas.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../store/index.js';
 import { doc, principalOf, shownParent, visibleNode } from './common.js';
 
 const explainQuery = z.strictObject({ explain: queryFlag });
+/** Bucket lengths a history query may ask for (ms); `full` is the history as stored. */
+const HISTORY_RESOLUTIONS = { full: 0, minute: MINUTE_MS, hour: HOUR_MS, day: DAY_MS } as const;
 const historyQuery = z.strictObject({
   from: z.coerce.number().int().min(0).default(0),
   to: z.coerce.number().int().min(0).default(Number.MAX_SAFE_INTEGER),
   limit: queryLimit(10_000, 500),
+  resolution: z
+    .enum(['full', 'minute', 'hour', 'day'])
+    .default('full')
+    .describe(
+      'full: recomputes where recent, stored buckets where rolled up; else grouped into these buckets',
+    ),
 });
 const alertsQuery = z.strictObject({ node: idParams.shape.id.optional(), limit: queryLimit(1000, 100) });
 
@@ -152,7 +161,10 @@ function registerHistory(app: FastifyInstance, ctx: ServiceContext): void {
     {
       config: read,
       schema: {
-        ...doc('margin', 'A node’s margin after each recompute, newest first (from/to in epoch ms)'),
+        ...doc(
+          'margin',
+          'A node’s margin over time, newest first (from/to in epoch ms): recomputes for a day, then minute, then hour buckets',
+        ),
         params: s.json(idParams),
         querystring: s.json(historyQuery),
         response: { 200: ctx.schemas.response(answers.historyAnswerSchema, 'The history, newest first') },
@@ -160,10 +172,16 @@ function registerHistory(app: FastifyInstance, ctx: ServiceContext): void {
     },
     async (request) => {
       visibleNode(ctx, request, request.params.id);
-      const { from, to, limit } = request.query;
-      const rows = await ctx.store.history(request.params.id, from, to, limit);
+      const { from, to, limit, resolution } = request.query;
+      const rows = await ctx.store.historyPoints(request.params.id, {
+        from,
+        to,
+        limit,
+        resolution: HISTORY_RESOLUTIONS[resolution],
+      });
       return {
         node: request.params.id,
+        resolution,
         history: rows.map(({ nodeId: _n, ...r }) => ({ ...r, at: new Date(r.at).toISOString() })),
       };
     },
