@@ -66,7 +66,7 @@ export function NodeDetail({ api, node, version, currency }: Props) {
           {
             id: 'history',
             label: 'History',
-            render: () => <HistoryChart api={api} node={node} version={version} />,
+            render: () => <HistoryChart api={api} node={node} version={version} currency={currency} />,
           },
         ]}
       />
