@@ -10,6 +10,7 @@ import { createService, type Service } from '../service/service.js';
 import { openStore, type Json, type Store } from '../store/index.js';
 import { GatewayEventLog, type GatewayLink } from './gatewayEventLog.js';
 import { decodeApplied } from './messages.js';
+import { PULL_MS } from './partitionRunner.js';
 import { CLUSTER_SETTING, clusterNames, ensureStreams, MAX_PARTITIONS } from './partitions.js';
 
 export interface GatewayOptions {
@@ -79,7 +80,7 @@ export async function startGateway(config: ServiceConfig, options: GatewayOption
     link.log = gatewayLog;
     // Every applied batch since the stream began (an hour's worth): what the gateway has is skipped by seq.
     const consumer = await js.consumers.get(names.appliedStream, { deliver_policy: DeliverPolicy.All });
-    consuming = await consumer.consume();
+    consuming = await consumer.consume({ expires: PULL_MS });
     const log = events!;
     void (async () => {
       for await (const m of consuming) {

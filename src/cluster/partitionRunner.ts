@@ -17,6 +17,8 @@ import { partitionOf, type ClusterNames } from './partitions.js';
 
 const BATCH = 500;
 const PAGE = 5000;
+/** How long one pull request of a consumer lasts, ms: its heartbeats come every half of it. */
+export const PULL_MS = 5000;
 
 /** Returns whether an error says the partition's lease was taken over (nothing of the write was stored). */
 const isLost = (error: unknown): boolean =>
@@ -122,7 +124,8 @@ export class PartitionRunner {
         ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: position + 1 }
         : { deliver_policy: DeliverPolicy.All }),
     });
-    const delivery = await consumer.consume({ max_messages: BATCH });
+    // A pull that lasts 5 s (not the default 30) makes the client notice a restarted server within seconds.
+    const delivery = await consumer.consume({ max_messages: BATCH, expires: PULL_MS });
     const inbox = new Inbox();
     const pushing = (async () => {
       for await (const m of delivery) await inbox.push(m);

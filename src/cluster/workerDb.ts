@@ -26,7 +26,11 @@ export function openWorkerDb(url: string, target: string, leaseMs: number, poolS
     max: poolSize,
     options: `-c search_path=${target} -c idle_in_transaction_session_timeout=${leaseMs}`,
   });
+  // An idle client's error and a checked-out client's (its backend ended by a restart or pg_terminate_backend
+  // while a transaction ran) must not crash the worker: the query in flight rejects, and the partition resumes
+  // from its stored position. pg emits a checked-out client's error on the client, which has no listener.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return { db: drizzle({ client: pool, schema }), close: () => pool.end() };
 }
 
