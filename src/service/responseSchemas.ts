@@ -187,6 +187,49 @@ export const historyAnswerSchema = z.object({
   history: z.array(historyRowSchema),
 });
 
+/**
+ * One line of a node's collateral at one venue: an asset held (`asset`), an asset borrowed (`loan`: a negative
+ * balance, never haircut) or positions in one instrument (`position`: their value), summed over the subtree's
+ * accounts at that venue. `amount` is in the asset (contracts for a position); `price`, `value` and
+ * `afterHaircut` in the reporting currency; `haircut` is the fraction of the value not counted.
+ */
+export const collateralLineSchema = z.object({
+  kind: z.enum(['asset', 'loan', 'position']),
+  asset: z.string(),
+  amount: z.number(),
+  price: z.number(),
+  value: z.number(),
+  haircut: z.number(),
+  afterHaircut: z.number(),
+  accounts: z.array(z.string()),
+});
+
+/** Collateral totals (reporting currency): value before and after haircuts, and loans (negative). */
+export const collateralTotalsSchema = z.object({
+  value: z.number(),
+  afterHaircut: z.number(),
+  loans: z.number(),
+});
+
+/** GET /v1/nodes/{id}/collateral. */
+export const nodeCollateralAnswerSchema = z.object({
+  node: z.string(),
+  version: z.number().int(),
+  at: iso,
+  reportingCurrency: z.string(),
+  /** The node's equity: the lines after haircuts add up to it. */
+  equity: z.number(),
+  total: collateralTotalsSchema,
+  venues: z.array(
+    collateralTotalsSchema.extend({
+      /** null: accounts without a venue. */
+      venue: z.string().nullable(),
+      accounts: z.array(z.string()),
+      lines: z.array(collateralLineSchema),
+    }),
+  ),
+});
+
 /** An alert: a node's change of alert level. */
 export const alertSchema = z.looseObject({
   id: z.number().int(),

@@ -12,6 +12,7 @@ import type { LatestReport } from '../recompute.js';
 import { nodeFigures } from '../recompute.js';
 import { idParams, queryFlag, queryLimit } from '../schemas.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../store/index.js';
+import { registerCollateralRoute } from './collateral.js';
 import { doc, principalOf, shownParent, visibleNode } from './common.js';
 
 const explainQuery = z.strictObject({ explain: queryFlag });
@@ -213,11 +214,12 @@ function registerAlerts(app: FastifyInstance, ctx: ServiceContext): void {
   );
 }
 
-/** Registers the margin, liquidation, history and alerts routes. */
+/** Registers the margin, liquidation, history, collateral and alerts routes. */
 export function registerMarginRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   registerMarginList(app, ctx);
   registerNodeMargin(app, ctx);
   registerLiquidation(app, ctx);
   registerHistory(app, ctx);
+  registerCollateralRoute(app, ctx);
   registerAlerts(app, ctx);
 }
