@@ -1,4 +1,5 @@
-// The selected node: its figures, then its scenario grid, liquidation ladder, greeks, explain and history.
+// The selected node: its figures, then its scenario grid, liquidation ladder, greeks, explain, collateral by
+// venue and asset, and history.
 import type { Api } from '../api';
 import type { NodeDetail as Detail } from '@api';
 import { useRequest } from '../useRequest';
@@ -6,6 +7,7 @@ import { ExplainTable } from './ExplainTable';
 import { GreeksTable } from './GreeksTable';
 import { HistoryChart } from './HistoryChart';
 import { LiquidationLadder } from './LiquidationLadder';
+import { NodeCollateral } from './NodeCollateral';
 import { NodeSummary } from './NodeSummary';
 import { ScenarioHeatmap } from './ScenarioHeatmap';
 import { Tabs } from './Tabs';
@@ -62,6 +64,11 @@ export function NodeDetail({ api, node, version, currency }: Props) {
             id: 'explain',
             label: 'Explain',
             render: () => (detail === undefined ? null : <ExplainTable node={detail} />),
+          },
+          {
+            id: 'collateral',
+            label: 'Collateral',
+            render: () => <NodeCollateral api={api} node={node} version={version} />,
           },
           {
             id: 'history',
