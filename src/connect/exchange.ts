@@ -203,6 +203,21 @@ async function fillIndexPrices(
 }
 
 /**
+ * The fetchPositions parameters of one pull, per venue family; one request each. Bybit v5's GET /v5/position/list
+ * answers one `category` per request and, for linear, needs `settleCoin` or a symbol
+ * (bybit-exchange.github.io/docs/v5/position, "Get Position Info"); ccxt 4.5.84 without parameters asks linear USDT
+ * only, which would miss USDC-settled, inverse and option positions. Other venues answer every position at once.
+ */
+const POSITION_QUERIES: Record<string, object[]> = {
+  bybit: [
+    { subType: 'linear', settleCoin: 'USDT' },
+    { subType: 'linear', settleCoin: 'USDC' },
+    { subType: 'inverse' },
+    { type: 'option' },
+  ],
+};
+
+/**
  * Returns one pull of an account: markets, balances, positions and, for positions without one, index prices; each
  * call retried on rate limits.
  */
@@ -214,7 +229,11 @@ export async function pullAccount(
   const id = exchange.id;
   const markets = await withBackoff(id, () => exchange.loadMarkets(), retry);
   const balances = await withBackoff(id, () => exchange.fetchBalance(), retry);
-  const positions = (await withBackoff(id, () => exchange.fetchPositions(), retry)) as unknown[];
+  const positions: unknown[] = [];
+  for (const params of POSITION_QUERIES[venueFamily(id) ?? ''] ?? [{}])
+    positions.push(
+      ...((await withBackoff(id, () => exchange.fetchPositions(undefined, params), retry)) as unknown[]),
+    );
   const held = new Set(positions.map((p) => String(asRecord(p).symbol)));
   const used = Object.fromEntries(Object.entries(markets).filter(([symbol]) => held.has(symbol)));
   if (exchange.has.fetchMarkPrices === true || exchange.has.fetchTickers === true)

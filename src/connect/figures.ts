@@ -38,7 +38,8 @@ function ratio(mm: number | undefined, equity: number | undefined): number | und
  * Returns the venue's account figures from ccxt's fetchBalance `info`: Deribit's account summaries
  * (initial_margin, maintenance_margin, equity per currency; docs.deribit.com, private/get_account_summaries),
  * Binance USDⓈ-M's account (totalInitialMargin, totalMaintMargin, totalMarginBalance in USDT;
- * developers.binance.com, USDⓈ-M Futures, Account Information V2).
+ * developers.binance.com, USDⓈ-M Futures, Account Information V2), Bybit v5's wallet balance (totalInitialMargin,
+ * totalMaintenanceMargin, totalEquity in USD).
  */
 function accountFigures(venue: string, info: unknown): VenueAccountFigures[] {
   const record = asRecord(info);
@@ -68,6 +69,19 @@ function accountFigures(venue: string, info: unknown): VenueAccountFigures[] {
           marginRatio: ratio(mm, equity),
         }),
       ];
+    }
+    case 'bybit': {
+      // GET /v5/account/wallet-balance (bybit-exchange.github.io/docs/v5/account/wallet-balance): account-wide
+      // totals in USD; empty strings in isolated margin mode (and for UTA1.0's inverse wallet), left out then.
+      const list = asRecord(record.result).list;
+      return (Array.isArray(list) ? list : []).map(asRecord).flatMap((a) => {
+        const [im, mm, equity] = ['totalInitialMargin', 'totalMaintenanceMargin', 'totalEquity'].map((k) =>
+          infoNumber(a, k),
+        );
+        if (mm === undefined) return [];
+        const f = { initialMargin: im, maintenanceMargin: mm, equity, marginRatio: ratio(mm, equity) };
+        return [defined({ currency: 'USD', ...f })];
+      });
     }
     default:
       return [];

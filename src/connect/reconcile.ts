@@ -55,6 +55,10 @@ const VENUE_REASONS: Record<string, string[]> = {
     "Binance's position answer (GET /fapi/v3/positionRisk) carries no leverage: unimargin's IM uses the book's " +
       'leverage (the rulebook default without one), the venue the leverage set per symbol',
   ],
+  bybit: [
+    "Bybit's totals are in USD at its own marks and USD values of each coin; open orders are in its initial margin (totalOrderIM)",
+    "Bybit returns no account-wide totals in isolated margin mode: only the positions' positionIM, positionMM and liqPrice are compared",
+  ],
 };
 
 function convert(

@@ -56,13 +56,31 @@ export function infoIndexPrice(position: CcxtPosition): number | undefined {
   return price !== undefined && price > 0 ? price : undefined;
 }
 
+/** Whether a ccxt position's `info` is Bybit v5's raw position (GET /v5/position/list). */
+function isBybitPosition(info: Record<string, unknown> | undefined): boolean {
+  return info !== undefined && 'tradeMode' in info && 'positionIdx' in info && 'avgPrice' in info;
+}
+
+/**
+ * Returns a position's margin mode, lower case: ccxt's `marginMode`, else Bybit's raw `tradeMode` (0 cross,
+ * 1 isolated; bybit-exchange.github.io/docs/v5/position, "Get Position Info"), which ccxt 4.5.84 leaves unread
+ * ("tradeMode was deprecated") so that an isolated Bybit position would lose its own margin.
+ */
+export function marginModeOf(position: CcxtPosition): string | undefined {
+  const unified = position.marginMode?.toLowerCase();
+  if (unified !== undefined) return unified;
+  if (!isBybitPosition(position.info)) return undefined;
+  const mode = infoNumber(position.info, 'tradeMode');
+  return mode === 1 ? 'isolated' : mode === 0 ? 'cross' : undefined;
+}
+
 /**
  * Returns the collateral of an isolated position in its settlement asset, without its unrealised P&L (the book's
  * `isolatedMargin`): Binance `isolatedWallet`, OKX `margin`, Bybit `positionBalance`, else ccxt's `collateral`
  * less `unrealizedPnl`. Undefined when the position is not isolated or gives none of these.
  */
 export function isolatedMarginOf(position: CcxtPosition): number | undefined {
-  if (position.marginMode?.toLowerCase() !== 'isolated') return undefined;
+  if (marginModeOf(position) !== 'isolated') return undefined;
   const info = position.info;
   const own =
     infoNumber(info, 'isolatedWallet') ?? infoNumber(info, 'margin') ?? infoNumber(info, 'positionBalance');
@@ -196,8 +214,17 @@ export function venueCashBalances(info: unknown): Record<string, number> | undef
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-/** Returns the entry that leaves the book the P&L not yet in the cash: a Deribit future's last settlement price. */
+/**
+ * Returns the entry that leaves the book the P&L not yet in the cash: a Deribit future's last settlement price, or a
+ * Bybit USDC contract's `sessionAvgPrice` (Bybit settles USDC perpetuals and futures into the wallet balance every
+ * session, so the wallet holds the P&L from `avgPrice` to `sessionAvgPrice` and `unrealisedPnl` is counted from
+ * `sessionAvgPrice`; bybit-exchange.github.io/docs/v5/position, "Get Position Info").
+ */
 export function sessionEntryPrice(position: CcxtPosition): number | undefined {
+  if (isBybitPosition(position.info) && /:USDC(-|$)/.test(position.symbol ?? '')) {
+    const session = infoNumber(position.info, 'sessionAvgPrice');
+    return session !== undefined && session > 0 ? session : undefined;
+  }
   if (!isDeribitPosition(position.info) || position.info?.kind !== 'future') return undefined;
   const price = infoNumber(position.info, 'settlement_price');
   return price !== undefined && price > 0 ? price : undefined;

@@ -2,7 +2,7 @@
 // test/fixtures/venues/<venue>/ (each transcribed from the venue's API docs; the README there cites the pages).
 // It can be told to go down (503), to rate-limit the next requests (429) or to answer late (a timeout).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 
@@ -22,16 +22,23 @@ export interface FakeVenue {
   url: string;
   /** Method and path of every request, in order (keys and signatures are not recorded). */
   requests: string[];
+  /** Method, path and the market-selecting parameters (QUERY_KEYS) of every request, in order. */
+  queries: string[];
   /** When true every request is answered 503. */
   down: boolean;
-  /** How many of the next requests are answered 429. */
+  /** How many of the next requests are answered with the venue's rate-limit answer (`tooMany`, else its own). */
   rateLimited: number;
+  /** Replaces the venue's rate-limit answer (e.g. BYBIT_IP_BAN). */
+  tooMany?: Answer;
   /** Requests whose path contains this string are answered only after `delayMs`. */
   slow?: { path: string; delayMs: number };
   close: () => Promise<void>;
 }
 
-type Answer = { status: number; body: unknown };
+// The query parameters recorded in `queries`: those that choose markets, never a key, secret or signature.
+const QUERY_KEYS = ['category', 'settleCoin', 'baseCoin', 'symbol', 'status', 'instType', 'instId'];
+
+export type Answer = { status: number; body: unknown };
 type Route = (url: URL, key: FakeKey | undefined) => Answer | undefined;
 const ok = (body: unknown): Answer => ({ status: 200, body });
 
@@ -68,12 +75,63 @@ const binanceusdm: Route = (url, key) => {
   return undefined;
 };
 
-const TOO_MANY: Record<string, unknown> = {
-  // Deribit error 10028 "too_many_requests" (docs.deribit.com, "Error Codes").
-  deribit: { jsonrpc: '2.0', error: { message: 'too_many_requests', code: 10028 }, testnet: false },
-  // Binance -1003 TOO_MANY_REQUESTS (developers.binance.com, USDⓈ-M Futures "Error Codes").
-  binanceusdm: { code: -1003, msg: 'Too many requests; current limit is 2400 requests per minute.' },
+// Bybit v5: REST under /v5/ (bybit-exchange.github.io/docs/v5); the key is the X-BAPI-API-KEY header, the signature
+// X-BAPI-SIGN (not checked here). Answers are per `category` (and, for positions, `settleCoin`): a category or coin
+// without a file answers an empty list, as Bybit does for an account holding nothing there.
+const bybit: Route = (url, key) => {
+  const path = url.pathname;
+  const category = url.searchParams.get('category') ?? '';
+  const settle = url.searchParams.get('settleCoin');
+  const empty = (extra: object = {}): Answer =>
+    ok({
+      retCode: 0,
+      retMsg: 'OK',
+      result: { category, list: [], nextPageCursor: '', ...extra },
+      retExtInfo: {},
+      time: 0,
+    });
+  const either = (name: string): Answer =>
+    existsSync(new URL(`bybit/${name}`, fixtures)) ? ok(fixture('bybit', name)) : empty();
+  if (path === '/v5/market/instruments-info')
+    return url.searchParams.get('status') === 'PreLaunch' ? empty() : either(`instruments.${category}.json`);
+  if (path === '/v5/market/tickers') return either(`tickers.${category}.json`);
+  if (path === '/v5/market/risk-limit') return either(`risk-limit.${category}.json`);
+  if (key === undefined)
+    return {
+      status: 401,
+      body: { retCode: 10003, retMsg: 'API key is invalid.', result: {}, retExtInfo: {}, time: 0 },
+    };
+  if (path === '/v5/user/query-api') return ok(fixture('bybit', `query-api.${key.permissions}.json`));
+  if (path === '/v5/account/info') return ok(fixture('bybit', `account-info.${key.account}.json`));
+  if (path === '/v5/account/wallet-balance')
+    return ok(fixture('bybit', `wallet-balance.${key.account}.json`));
+  if (path === '/v5/position/list')
+    return either(`position-list.${key.account}.${category}${settle === null ? '' : `-${settle}`}.json`);
+  return undefined;
 };
+
+const TOO_MANY: Record<string, Answer> = {
+  // Deribit error 10028 "too_many_requests" (docs.deribit.com, "Error Codes").
+  deribit: {
+    status: 429,
+    body: { jsonrpc: '2.0', error: { message: 'too_many_requests', code: 10028 }, testnet: false },
+  },
+  // Binance -1003 TOO_MANY_REQUESTS (developers.binance.com, USDⓈ-M Futures "Error Codes").
+  binanceusdm: {
+    status: 429,
+    body: { code: -1003, msg: 'Too many requests; current limit is 2400 requests per minute.' },
+  },
+  // Bybit's API rate limit: "retCode": 10006, "retMsg": "Too many visits!" in the JSON answer
+  // (bybit-exchange.github.io/docs/v5/rate-limit); the page names no HTTP status for it, the fake sends 200 as for
+  // every other v5 answer, whose outcome is its retCode. Its IP limit, "403, access too frequent", is BYBIT_IP_BAN.
+  bybit: {
+    status: 200,
+    body: { retCode: 10006, retMsg: 'Too many visits!', result: {}, retExtInfo: {}, time: 0 },
+  },
+};
+
+/** Bybit's IP limit: HTTP 403 "access too frequent", a ban of at least 10 minutes (docs/v5/rate-limit). */
+export const BYBIT_IP_BAN: Answer = { status: 403, body: 'access too frequent' };
 
 function keyOf(
   venue: string,
@@ -86,31 +144,38 @@ function keyOf(
     const id = header ?? url.searchParams.get('client_id') ?? undefined;
     return id === undefined ? undefined : keys[id];
   }
-  const header = { binanceusdm: 'x-mbx-apikey' }[venue];
+  const header = { binanceusdm: 'x-mbx-apikey', bybit: 'x-bapi-api-key' }[venue];
   const id = header === undefined ? undefined : req.headers[header];
   return typeof id === 'string' ? keys[id] : undefined;
 }
 
-const ROUTES: Record<Venue, Route> = { deribit, binanceusdm };
+const ROUTES: Record<Venue, Route> = { deribit, binanceusdm, bybit };
 
 /** The venues the fake serves, by ccxt exchange id. */
-export type Venue = 'deribit' | 'binanceusdm';
+export type Venue = 'deribit' | 'binanceusdm' | 'bybit';
 
 /** Starts a fake venue of `venue` on 127.0.0.1 with the given keys (by API key). */
 export async function startFakeVenue(venue: Venue, keys: Record<string, FakeKey>): Promise<FakeVenue> {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const send = (res: ServerResponse, a: Answer): void => {
-    res.writeHead(a.status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(a.body));
+    const text = typeof a.body === 'string';
+    res.writeHead(a.status, { 'content-type': text ? 'text/plain' : 'application/json' });
+    res.end(text ? a.body : JSON.stringify(a.body));
   };
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     state.requests.push(`${req.method ?? 'GET'} ${url.pathname}`);
+    const query = QUERY_KEYS.flatMap((k) =>
+      url.searchParams.has(k) ? [`${k}=${url.searchParams.get(k)}`] : [],
+    );
+    state.queries.push(
+      `${req.method ?? 'GET'} ${url.pathname}${query.length > 0 ? `?${query.join('&')}` : ''}`,
+    );
     if (state.down) return send(res, { status: 503, body: { message: 'Service Unavailable' } });
     if (state.rateLimited > 0) {
       state.rateLimited -= 1;
-      return send(res, { status: 429, body: TOO_MANY[venue] });
+      return send(res, state.tooMany ?? TOO_MANY[venue]!);
     }
     const answer = ROUTES[venue](url, keyOf(venue, req, url, keys)) ?? {
       status: 404,
@@ -135,6 +200,7 @@ export async function startFakeVenue(venue: Venue, keys: Record<string, FakeKey>
   const state: FakeVenue = {
     url: `http://127.0.0.1:${port}`,
     requests: [],
+    queries: [],
     down: false,
     rateLimited: 0,
     close: async () => {
