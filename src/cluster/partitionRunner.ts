@@ -95,14 +95,20 @@ export class PartitionRunner {
     await this.loadLedgers();
     this.progress.position = Number((await this.store.getSetting(positionSetting(this.partition))) ?? 0);
     this.log.info({ position: this.progress.position }, 'partition owned');
+    let reload = false;
     while (this.running) {
       try {
+        // After a failure the ledgers are read again from the store: a commit whose answer was lost with its
+        // connection is stored but was never applied here, and its redelivery is then found as a replay.
+        if (reload) await this.loadLedgers();
+        reload = false;
         await this.consume();
       } catch (error) {
         // A lost lease ends the partition here; anything else (NATS or PostgreSQL away) is retried from the
         // stored position: what was stored and not yet published comes back as a replay and is published then.
         if (isLost(error)) throw error;
         if (!this.running) return;
+        reload = true;
         this.log.warn({ err: error }, 'partition consumer failed; resuming from the stored position');
         await new Promise((r) => setTimeout(r, 500));
       }
