@@ -10,6 +10,7 @@ import {
   type InputIssue,
   type ResolvedAccount,
   type ResolvedPosition,
+  type ScanMoves,
 } from '../../core/index.js';
 import type { MarketView } from '../../scenarios/index.js';
 import type { Exposure } from '../exposure.js';
@@ -159,6 +160,22 @@ export function validateBybitPortfolio(account: ResolvedAccount): void {
 }
 
 /** Bybit UTA portfolio margin: risk units by underlying, maximum loss + contingency component, IM factor x MM. */
+/**
+ * The widest moves Bybit's rule scans on an underlying: its price range (the maximum loss scenarios), no extreme
+ * moves; a netting node above a Bybit portfolio account scans at least these (docs/methodology.md).
+ */
+export function bybitPortfolioScanMoves(account: ResolvedAccount, underlying: string): ScanMoves | undefined {
+  const prefix = ['accounts', account.id, 'parameters', 'rulebook'];
+  try {
+    const settings = parseBybitPortfolioParameters(account.parameters.rulebook, prefix);
+    return { range: bybitUnitParameters(underlying, settings, prefix).priceRange, extremes: [] };
+  } catch (e) {
+    // No published range for the underlying, or a bad parameter: validate reports it; it widens nothing.
+    if (e instanceof InputError) return undefined;
+    throw e;
+  }
+}
+
 export const bybitPortfolioRulebook: Rulebook = {
   id: BYBIT_PM_ID,
   venue: 'bybit',
@@ -174,4 +191,5 @@ export const bybitPortfolioRulebook: Rulebook = {
   ],
   margin: bybitPortfolioMargin,
   validate: validateBybitPortfolio,
+  scanMoves: bybitPortfolioScanMoves,
 };

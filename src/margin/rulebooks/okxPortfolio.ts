@@ -10,6 +10,7 @@ import {
   type InputIssue,
   type ResolvedAccount,
   type ResolvedPosition,
+  type ScanMoves,
 } from '../../core/index.js';
 import type { MarketView } from '../../scenarios/index.js';
 import type { Exposure } from '../exposure.js';
@@ -20,6 +21,7 @@ import {
   OKX_PM_ID,
   OKX_PM_IMR_FACTOR,
   parseOkxPortfolioParameters,
+  givenUnitParameters,
   unitParameters,
   type OkxPortfolioParameters,
 } from './okxPortfolioParameters.js';
@@ -189,6 +191,24 @@ export function validateOkxPortfolio(account: ResolvedAccount): void {
   if (issues.length > 0) throw new InputError(issues);
 }
 
+/**
+ * The widest moves OKX's rule scans on an underlying: MR1's price move and MR6's extreme move at its cover, so a
+ * netting node above an OKX portfolio account scans at least these (docs/methodology.md, scan widening).
+ */
+export function okxPortfolioScanMoves(account: ResolvedAccount, underlying: string): ScanMoves | undefined {
+  const prefix = ['accounts', account.id, 'parameters', 'rulebook'];
+  try {
+    const settings = parseOkxPortfolioParameters(account.parameters.rulebook, prefix);
+    const u = givenUnitParameters(underlying, settings);
+    const cover = settings.extremeCover;
+    return { range: u.priceMove, extremes: [-u.extremeMove, u.extremeMove].map((move) => ({ move, cover })) };
+  } catch (e) {
+    // A parameter the rulebook refuses is reported by validate, at its path; it widens nothing.
+    if (e instanceof InputError) return undefined;
+    throw e;
+  }
+}
+
 /** OKX portfolio margin: risk units by underlying, MR1-MR8 as OKX names them, IMR 1.3 x MMR. */
 export const okxPortfolioRulebook: Rulebook = {
   id: OKX_PM_ID,
@@ -205,4 +225,5 @@ export const okxPortfolioRulebook: Rulebook = {
   ],
   margin: okxPortfolioMargin,
   validate: validateOkxPortfolio,
+  scanMoves: okxPortfolioScanMoves,
 };

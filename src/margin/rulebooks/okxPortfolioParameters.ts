@@ -136,15 +136,23 @@ export function parseOkxPortfolioParameters(
   return { ...OKX_PM_ASSUMPTIONS, ...defined, units: units ?? {} };
 }
 
+/** Returns an underlying's published unit parameters with the account's overrides (MR7 tiers possibly absent). */
+export function givenUnitParameters(
+  underlying: string,
+  parameters: OkxPortfolioParameters,
+): OkxUnitParameters {
+  const given = parameters.units[underlying] ?? {};
+  const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+  return { ...publishedUnitParameters(underlying), ...defined };
+}
+
 /** Returns an underlying's unit parameters, or throws InputError naming the missing MR7 tiers. */
 export function unitParameters(
   underlying: string,
   parameters: OkxPortfolioParameters,
   prefix: readonly string[],
 ): OkxUnitParameters & { minimumChargeTiers: MinimumChargeTier[] } {
-  const given = parameters.units[underlying] ?? {};
-  const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
-  const unit: OkxUnitParameters = { ...publishedUnitParameters(underlying), ...defined };
+  const unit = givenUnitParameters(underlying, parameters);
   const tiers = unit.minimumChargeTiers;
   if (tiers === undefined) {
     const path = [...prefix, 'units', underlying, 'minimumChargeTiers'].join('.');
