@@ -2,7 +2,8 @@
 // "Scan ranges at netting nodes"), from their published parameters: OKX's MR1 price move and MR6 extreme move per
 // tier of underlying (OKX, "OKX will further adjust portfolio margin parameters", 2025-01: BTC and ETH ±12% and
 // ±24%; PEPE, outside MR1's mid tier, ±25%, and in MR6's mid tier, ±36%; src/margin/rulebooks/okxPortfolioParameters.ts) at MR6's cover (an
-// assumption, 0.35, docs/venues/okx-pm.md); Bybit's price range, ±10% for BTC and ETH (docs/venues/bybit-pm.md).
+// assumption, 0.35, docs/venues/okx-pm.md); Bybit's price range, ±10% for BTC and ETH (docs/venues/bybit-pm.md);
+// Derive's scenario list and SPAN's scan range and extremes (docs/venues/derive.md, docs/venues/span.md).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { declaredScanMoves } from '../../../src/aggregate/scanWidening.js';
@@ -41,5 +42,29 @@ describe('portfolio rulebooks declare the moves they scan', () => {
     const moves = declaredScanMoves(account('bybit-pm@2025-01', 'bybit'), ['BTC', 'SOL']);
     assert.deepEqual(moves.get('BTC'), { range: 0.1, extremes: [] });
     assert.equal(moves.get('SOL'), undefined);
+  });
+
+  it("derive-pmrm2: ±18% as the range and each dampened tail at its weight (Derive's published scenario list)", () => {
+    // The scenario list shared by Derive's published PMRM_2 cases (src/margin/rulebooks/derive/defaults.ts):
+    // undampened moves up to 1.18 and 0.82, tails 0.34x at 0.0545..., 0.67x, 1.5x, 2x, 3x and 4x.
+    const moves = declaredScanMoves(account('derive-pmrm2@2025-02', 'derive'), ['ETH']).get('ETH')!;
+    assert.ok(Math.abs(moves.range - 0.18) < 1e-12, String(moves.range));
+    assert.deepEqual(
+      moves.extremes.map((e) => +e.move.toFixed(6)),
+      [-0.66, -0.33, 0.5, 1, 2, 3],
+    );
+    assert.ok(Math.abs(moves.extremes[0]!.cover - 0.054545454545454536) < 1e-15);
+  });
+
+  it("cme-span: a commodity's price scan range and its two extremes, 2x the range at 35% (CME's SPAN rule)", () => {
+    const moves = declaredScanMoves(account('cme-span@2026-11', 'cme'), ['BTC']).get('BTC')!;
+    assert.deepEqual(moves.range, 0.15);
+    assert.deepEqual(
+      moves.extremes.map((e) => [+e.move.toFixed(12), e.cover]),
+      [
+        [-0.3, 0.35],
+        [0.3, 0.35],
+      ],
+    );
   });
 });

@@ -1,7 +1,12 @@
 // The derive-pmrm2 rulebook: a unimargin account margined as Derive's portfolio margin (PMRM v2) margins it.
 // Derive reports margin as value − requirement; unimargin's result holds the requirement (positive), and the
 // account's equity (its value) is computed by the aggregation layer as for every model.
-import type { ModelParameters } from '../../../core/index.js';
+import {
+  InputError,
+  type ModelParameters,
+  type ResolvedAccount,
+  type ScanMoves,
+} from '../../../core/index.js';
 import type { RiskContext } from '../../../scenarios/index.js';
 import type { Exposure } from '../../exposure.js';
 import type { MarginComponent, MarginResult } from '../../types.js';
@@ -9,7 +14,7 @@ import type { Rulebook } from '../types.js';
 import { derivePortfolios, type DeriveBookPortfolio } from './bookPortfolio.js';
 import { deriveRulebookParameters } from './parameters.js';
 import { derivePmrmMargin } from './pmrm.js';
-import type { DerivePmrmResult } from './types.js';
+import type { DerivePmrmResult, DeriveScenario } from './types.js';
 
 /** Versioned id: Derive v2-core at commit 7736900 (the published PMRM_2 cases this implementation reproduces). */
 export const DERIVE_PMRM2_ID = 'derive-pmrm2@2025-02';
@@ -83,6 +88,30 @@ export function derivePmrm2Margin(
 }
 
 /** Derive's portfolio margin (PMRM v2) as a unimargin rulebook. */
+/**
+ * The widest moves Derive's PMRM scans on an underlying (the same scenario list for every currency): the largest
+ * undampened spot shock as the range (±18% by default) and each dampened tail as an extreme move counted at its
+ * dampening factor (0.34x at 5.5% ... 4x at 1.2% by default).
+ */
+export function deriveScanMoves(account: ResolvedAccount): ScanMoves | undefined {
+  let scenarios: readonly DeriveScenario[];
+  try {
+    scenarios = deriveRulebookParameters(account.parameters.rulebook).pmrm.scenarios;
+  } catch (e) {
+    if (e instanceof InputError) return undefined;
+    throw e;
+  }
+  // A full-weight move under 100% widens the range; any other move (a dampened tail, or a full move of 100% or
+  // more, which a range cannot hold) is an extreme move at its weight.
+  const moved = scenarios.filter((s) => s.spotShock !== 1);
+  const inRange = (s: DeriveScenario): boolean => s.dampeningFactor >= 1 && Math.abs(s.spotShock - 1) < 1;
+  const range = Math.max(0, ...moved.filter(inRange).map((s) => Math.abs(s.spotShock - 1)));
+  const extremes = moved
+    .filter((s) => !inRange(s))
+    .map((s) => ({ move: s.spotShock - 1, cover: Math.min(1, s.dampeningFactor) }));
+  return range === 0 && extremes.length === 0 ? undefined : { range, extremes };
+}
+
 export const derivePmrm2Rulebook: Rulebook = {
   id: DERIVE_PMRM2_ID,
   venue: 'derive',
@@ -96,4 +125,5 @@ export const derivePmrm2Rulebook: Rulebook = {
     'https://docs.derive.xyz/docs/pm2',
   ],
   margin: derivePmrm2Margin,
+  scanMoves: deriveScanMoves,
 };

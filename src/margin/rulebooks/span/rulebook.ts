@@ -3,7 +3,12 @@
 // capped at the net option value when the commodity holds long options only (they cannot lose more than
 // they are worth); MM = risk, IM = initialToMaintenance x MM. The net option value itself is not subtracted:
 // SPAN credits it to the funds available, which is what our equity does by valuing options at their mark.
-import type { ResolvedPosition } from '../../../core/index.js';
+import {
+  InputError,
+  type ResolvedAccount,
+  type ResolvedPosition,
+  type ScanMoves,
+} from '../../../core/index.js';
 import type { MarketView } from '../../../scenarios/index.js';
 import { sumComponents } from '../../standard.js';
 import type { Contribution, MarginComponent, MarginModel } from '../../types.js';
@@ -164,6 +169,40 @@ export function spanRiskParameterFile(
   return { ...parameters, combinedCommodities };
 }
 
+/**
+ * The widest moves SPAN scans on an underlying: every combined commodity of it (by its `underlying`, else the
+ * commodity named after it, with SPAN's defaults) declares its price scan range and its two extreme moves,
+ * ±extremeMultiple x range at extremeCover (CME: 2x at 35%).
+ */
+export function spanScanMoves(account: ResolvedAccount, underlying: string): ScanMoves | undefined {
+  let parameters: SpanParameters;
+  try {
+    parameters = parseSpanParameters(account.parameters.rulebook, ['accounts', account.id, ...PREFIX]);
+  } catch (e) {
+    if (e instanceof InputError) return undefined;
+    throw e;
+  }
+  const named = Object.entries(parameters.combinedCommodities)
+    .filter(([id, c]) => c.underlying === underlying || (c.underlying === undefined && id === underlying))
+    .map(([id]) => id);
+  const ids = named.length > 0 ? named : [underlying];
+  let out: ScanMoves | undefined;
+  for (const id of ids) {
+    const c = commoditySettings(id, parameters);
+    const extreme = c.extremeMultiple * c.priceScanRange;
+    const moves: ScanMoves = {
+      range: c.priceScanRange,
+      extremes: [-extreme, extreme].map((move) => ({ move, cover: c.extremeCover })),
+    };
+    // Several commodities of one underlying: the widest range, every extreme (the tree merges equal moves).
+    out =
+      out === undefined
+        ? moves
+        : { range: Math.max(out.range, moves.range), extremes: [...out.extremes, ...moves.extremes] };
+  }
+  return out;
+}
+
 /** CME SPAN: 16 scenarios, scanning risk, intra- and inter-commodity spreads, short option minimum. */
 export const spanRulebook: Rulebook = {
   id: SPAN_ID,
@@ -178,4 +217,5 @@ export const spanRulebook: Rulebook = {
     'L. G. McMillan, "Options as a Strategic Investment", ch. 34 (SPAN margin), pp. 668-670',
   ],
   margin: spanMargin,
+  scanMoves: spanScanMoves,
 };
