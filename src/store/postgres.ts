@@ -36,8 +36,12 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
     // after a lease's length, so that a standby can take over and the paused writer's transaction rolls back.
     options: `-c search_path=${target} -c idle_in_transaction_session_timeout=${leaseMs}`,
   });
-  // An idle client's error (a server restart) must not crash the process; the next query reconnects.
+  // An idle client's error (a server restart) must not crash the process; the next query reconnects. Nor must a
+  // checked-out client's (its backend ended by a restart or pg_terminate_backend inside a transaction): pg emits
+  // that on the client, where an unheard 'error' would end the process; the query in flight rejects instead.
+  // The cluster's workers found it (test/cluster/resilience.test.ts); the service and a gateway share this pool.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = drizzle({ client: pool, schema });
   try {
     await migrateLocked(options.url, target, () =>
