@@ -8,6 +8,7 @@ export {
   type CollateralLine,
 } from './collateral.js';
 export { evaluateMargins, type NodeMargin } from './tree.js';
+export { basisComponents } from './basis.js';
 export { MarginTree, depthsOf, postOrder, preOrder, type GroupState, type NodeState } from './marginTree.js';
 export {
   accountMargin,

@@ -1,8 +1,15 @@
 // A node's scenario grid and margin ladder, for the dashboard: what the subtree's positions make or lose in each
 // scenario of its underlyings' sets, and its equity and requirements as one underlying moves.
 import type { ResolvedBook } from '../core/index.js';
-import { evaluateMargins } from '../aggregate/index.js';
-import { accountExposure, gridModel, mergeExposures } from '../margin/index.js';
+import { basisComponents, evaluateMargins } from '../aggregate/index.js';
+import {
+  accountExposure,
+  addGridSummary,
+  emptyGridSummary,
+  gridModel,
+  gridSummary,
+  mergeExposures,
+} from '../margin/index.js';
 import {
   createMarketView,
   createRiskContext,
@@ -30,6 +37,12 @@ export interface ScenarioGrid {
   worstScenario: string;
   /** The largest loss, positive; 0 when no scenario loses. */
   scanRisk: number;
+  /**
+   * The basis charge (MM) the netted node adds for this underlying where its perpetuals and futures offset
+   * across venues, settlement assets or kinds (docs/methodology.md, "Basis between classes"); 0 when none.
+   * A netted node's MM from this underlying is scanRisk + basis.
+   */
+  basis: number;
 }
 
 /** One rung of the ladder: the node when the underlying has moved by `move` (fraction) to `price`. */
@@ -55,9 +68,19 @@ export function scenarioGrids(book: ResolvedBook, nodeId: string, view?: MarketV
   const v = view ?? createMarketView(book.market, book.reportingCurrency);
   const ctx = createRiskContext(v);
   const ids = subtreeIds(book, nodeId);
-  const exposure = mergeExposures(ids.map((id) => accountExposure(book.accounts.get(id)!, v)));
+  const accounts = ids.map((id) => book.accounts.get(id)!);
+  const exposures = accounts.map((a) => accountExposure(a, v));
+  const exposure = mergeExposures(exposures);
   const parameters = book.accounts.get(nodeId)!.parameters;
   const result = gridModel(exposure, ctx, parameters);
+  // The basis classes need each account's venue, which the merged exposure no longer carries.
+  const summary = emptyGridSummary();
+  exposures.forEach((e, i) =>
+    addGridSummary(summary, gridSummary(e, ctx, parameters, accounts[i]!.venue), 1),
+  );
+  const basis = new Map<string, number>();
+  for (const c of basisComponents(summary, parameters))
+    if (c.underlying !== undefined) basis.set(c.underlying, (basis.get(c.underlying) ?? 0) + c.mm);
   return [...(result.vectors ?? new Map<string, Float64Array>())].map(([underlying, vector]) => {
     const set = ctx.scenarioSet(underlying, parameters);
     let worst = 0;
@@ -74,6 +97,7 @@ export function scenarioGrids(book: ResolvedBook, nodeId: string, view?: MarketV
       worstIndex: worst,
       worstScenario: scenarioLabel(set, worst),
       scanRisk: Math.max(0, -(vector[worst] ?? 0)),
+      basis: basis.get(underlying) ?? 0,
     };
   });
 }

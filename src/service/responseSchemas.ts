@@ -312,6 +312,7 @@ export const scenarioGridSchema = z.looseObject({
   worstIndex: z.number().int(),
   worstScenario: z.string(),
   scanRisk: z.number(),
+  basis: z.number(),
 });
 
 /** GET /v1/nodes/{id}/scenarios. */

@@ -133,6 +133,16 @@ function UnderlyingGrid({ g }: { g: ScenarioGrid }) {
           {money(g.pnl[g.worstIndex] ?? 0)}
         </span>
         .
+        {g.basis > 0 ? (
+          <>
+            {' '}
+            Basis charge where perpetuals and futures offset across venues or kinds:{' '}
+            <span class="num" data-field="basis">
+              {money(g.basis)}
+            </span>{' '}
+            (MM, beside the scan).
+          </>
+        ) : null}
       </p>
       <EChart
         option={option}
