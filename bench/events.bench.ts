@@ -17,6 +17,10 @@ import { SERVE_KEY, killAll, startServe, type ServeChild } from '../test/support
 const SECONDS = Number(process.env.BENCH_EVENTS_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_EVENTS_CONNECTIONS ?? 64);
 const SIZES = (process.env.BENCH_EVENTS_ACCOUNTS ?? '100,100000').split(',').map(Number);
+// BENCH_EVENTS_STORES=postgres runs one store; BENCH_EVENTS_PROFILE=DIR writes the server's CPU profile there
+// (node --cpu-prof), to see where an event's time goes.
+const STORES = (process.env.BENCH_EVENTS_STORES ?? 'pglite,postgres').split(',');
+const PROFILE = process.env.BENCH_EVENTS_PROFILE;
 const PG_URL = process.env.UNIMARGIN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const headers = { authorization: `Bearer ${SERVE_KEY}`, 'content-type': 'application/json' };
 
@@ -36,7 +40,11 @@ interface Started {
 
 async function start(args: string[], children: ChildProcess[]): Promise<Started> {
   // Alerts are logged at warn: a line per alert would time the output, not the service.
-  const serve = startServe(['--rate-limit', '0', '--log-level', 'error', ...args], children);
+  const serve = startServe(
+    ['--rate-limit', '0', '--log-level', 'error', ...args],
+    children,
+    PROFILE === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', PROFILE],
+  );
   return { serve, url: await serve.listening(600_000) };
 }
 
@@ -250,12 +258,13 @@ async function main(): Promise<void> {
     `${r.store} ${r.accounts} accounts: ${r.eventsPerSecond} events/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, ` +
     `server CPU ${r.serverCpuMicrosecondsPerEvent} us/event, ${r.refused} refused, ${r.timeouts} timeouts (started in ${r.startSeconds} s)`;
   try {
-    for (const accounts of SIZES) {
+    for (const accounts of STORES.includes('pglite') ? SIZES : []) {
       const dir = join(work, `data-${accounts}`);
       runs.push(await run('pglite', accounts, work, ['--data-dir', dir], children));
       console.log(describe(runs.at(-1)!));
     }
-    if (await postgresAnswers()) {
+    if (!STORES.includes('postgres')) console.log('PostgreSQL not asked for (BENCH_EVENTS_STORES)');
+    else if (await postgresAnswers()) {
       for (const accounts of SIZES) {
         const schema = `um_bench_${process.pid}_${accounts}`;
         try {
@@ -289,12 +298,14 @@ async function main(): Promise<void> {
   console.log(
     `per-event cost, ${Math.max(...SIZES)} over ${Math.min(...SIZES)} accounts: ${JSON.stringify(ratios)}`,
   );
-  recordResults('events', {
-    command: 'unimargin serve (child process) driven by autocannon over loopback HTTP',
-    book: { ...spec(0), accounts: SIZES },
-    runs,
-    perEventCostRatio: ratios,
-  });
+  // A profiled run is slowed by the profiler, a partial one lacks a store: neither replaces the record.
+  if (PROFILE === undefined && STORES.includes('pglite') && STORES.includes('postgres'))
+    recordResults('events', {
+      command: 'unimargin serve (child process) driven by autocannon over loopback HTTP',
+      book: { ...spec(0), accounts: SIZES },
+      runs,
+      perEventCostRatio: ratios,
+    });
   if (runs.some((r) => r.refused > 0)) {
     console.error('some events were refused or failed');
     process.exit(1);

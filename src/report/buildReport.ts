@@ -145,7 +145,9 @@ function components(node: NodeState, tree: Tree): ReportComponent[] {
       im: g.margin.im - g.sumOfParts.im,
       mm: g.margin.mm - g.sumOfParts.mm,
       detail: {
-        parts: g.parts.join(','),
+        // The members by name up to CHILD_COMPONENTS, else their count: a root netting 100,000 accounts would
+        // otherwise join 100,000 ids on every change the service refreshes it for.
+        parts: g.parts.length <= CHILD_COMPONENTS ? g.parts.join(',') : `${g.parts.length} parts`,
         sumOfPartsIm: g.sumOfParts.im,
         nettedGridIm: g.netted.im,
         nettedGridMm: g.netted.mm,
@@ -281,6 +283,18 @@ export class TreeReporter {
     }
     const changed = ids === undefined ? [...tree.book.order] : [...ids];
     changed.sort((a, b) => tree.node(b).depth - tree.node(a).depth);
+    // The changed children of each changed node: a node's figures move by those alone, so a flat root of
+    // 100,000 accounts reads the few that changed, not every child, on each refresh.
+    const changedChildren = new Map<string, Set<string>>();
+    if (ids !== undefined) {
+      for (const id of changed) {
+        const parent = tree.account(id).parent;
+        if (parent === null) continue;
+        let set = changedChildren.get(parent);
+        if (set === undefined) changedChildren.set(parent, (set = new Set()));
+        set.add(id);
+      }
+    }
     // A node's greeks are its own plus its children's. A node seen before moves by its own change and its
     // changed children's (new - old), so a flat root does not sum every child again on each event.
     const before = new Map<string, ReadonlyMap<string, UnderlyingRisk>>();
@@ -296,7 +310,7 @@ export class TreeReporter {
         next = new Map(old);
         addRisks(next, oldOwn, -1);
         addRisks(next, own, 1);
-        for (const c of tree.account(id).children) {
+        for (const c of changedChildren.get(id) ?? []) {
           const was = before.get(c);
           if (was === undefined) continue;
           addRisks(next, was, -1);
@@ -308,16 +322,6 @@ export class TreeReporter {
       this.risks.set(id, sortedRisks(next));
     }
     // Children before parents: a node's worst account and nearest liquidation come from its children's.
-    const changedChildren = new Map<string, Set<string>>();
-    if (ids !== undefined) {
-      for (const id of changed) {
-        const parent = tree.account(id).parent;
-        if (parent === null) continue;
-        let set = changedChildren.get(parent);
-        if (set === undefined) changedChildren.set(parent, (set = new Set()));
-        set.add(id);
-      }
-    }
     const out: ReportNode[] = [];
     for (const id of changed) {
       const node = this.reportNode(
