@@ -65,11 +65,8 @@ function assetProblem(
   amount: number,
   settings: HyperliquidPortfolioParameters,
 ): string | undefined {
-  if (asset === BORROWABLE) {
-    if (-amount > settings.borrowCap)
-      return `${-amount} ${BORROWABLE} borrowed exceeds the user borrow cap of ${settings.borrowCap}: ${MODE} cannot lend it`;
-    return undefined;
-  }
+  // USDC may be borrowed in any amount here: past the user borrow cap the model charges the excess (beyondCap).
+  if (asset === BORROWABLE) return undefined;
   const eligible = Object.keys(settings.collateral).sort().join(', ');
   if (settings.collateral[asset] === undefined && amount !== 0)
     return `${asset} is not eligible collateral of ${MODE} (eligible: ${eligible}, and ${BORROWABLE})`;
@@ -234,6 +231,25 @@ function pmrComponent(f: PortfolioFigures, mm: number, imBase: number, unusedMm:
   };
 }
 
+/**
+ * Returns the charge of a loan past the user borrow cap: the venue cannot lend the excess, so equity must cover
+ * it at once, in IM and MM alike; nothing within the cap. Charged, not refused: a stress's funding, a what-if or
+ * a cap lowered under an open loan reach such a state, and margining it shows the account in liquidation.
+ */
+function beyondCap(f: PortfolioFigures): MarginComponent[] {
+  const excess = f.borrowed - f.borrowCap;
+  if (!(excess > 0)) return [];
+  return [
+    {
+      kind: 'loan',
+      label: `${BORROWABLE} borrowed beyond the user borrow cap: ${MODE} cannot lend it, equity covers it`,
+      im: excess,
+      mm: excess,
+      detail: { borrowed: f.borrowed, borrowCap: f.borrowCap },
+    },
+  ];
+}
+
 /** Hyperliquid portfolio margin: cross perps' tiered MM, collateral at LTV, and the PMR's 0.95 level (reporting currency). */
 export const hyperliquidPortfolioMargin: MarginModel = (exposure, ctx, parameters) => {
   const settings = parseHyperliquidPortfolioParameters(parameters.rulebook, PREFIX);
@@ -267,6 +283,7 @@ export const hyperliquidPortfolioMargin: MarginModel = (exposure, ctx, parameter
       },
     },
     pmrComponent(f, mm, f.crossIm + unused.im, unused.mm),
+    ...beyondCap(f),
     ...f.collateral.map((c) => collateralDetail(c)),
   ]);
 };
