@@ -122,7 +122,12 @@ export function ExplainTable({ node }: { node: NodeDetail }) {
     <div data-testid="explain" data-node={node.id}>
       <ComponentsTable components={node.components} />
       {contributions.length > 0 && <ContributionsTable contributions={contributions} />}
-      <button type="button" class="secondary" onClick={() => exportExplain(node, contributions)}>
+      <button
+        type="button"
+        class="secondary"
+        data-testid="explain-csv"
+        onClick={() => exportExplain(node, contributions)}
+      >
         Export as CSV
       </button>
     </div>

@@ -3,6 +3,7 @@
 import { useMemo } from 'preact/hooks';
 import type { Api } from '../api';
 import { COLORS } from '../charts/echarts';
+import { downloadCsv, toCsv } from '../csv';
 import { compact, money, signedPercent } from '../format';
 import type { ScenarioGrid } from '@api';
 import { useRequest } from '../useRequest';
@@ -121,7 +122,22 @@ function GridTable({ g, l }: { g: ScenarioGrid; l: Layout }) {
   );
 }
 
-function UnderlyingGrid({ g }: { g: ScenarioGrid }) {
+/** One row per scenario, numbers in full: the move and vol shock as fractions, the cover weight, the P&L. */
+function exportGrid(node: string, g: ScenarioGrid): void {
+  const header = ['underlying', 'scenario', 'priceMove', 'volShock', 'weight', 'pnl', 'worst'];
+  const rows = g.pnl.map((p, i) => [
+    g.underlying,
+    i,
+    g.priceMoves[i],
+    g.volShocks[i],
+    g.weights[i],
+    p,
+    i === g.worstIndex ? 'worst' : '',
+  ]);
+  downloadCsv(`unimargin-scenarios-${node}-${g.underlying}.csv`, toCsv(header, rows));
+}
+
+function UnderlyingGrid({ g, node }: { g: ScenarioGrid; node: string }) {
   const layout = useMemo(() => layoutOf(g), [g]);
   const option = useMemo(() => heatmapOption(g, layout), [g, layout]);
   return (
@@ -152,6 +168,14 @@ function UnderlyingGrid({ g }: { g: ScenarioGrid }) {
       />
       <p class="muted small">* extreme move, its P&amp;L weighted by the cover fraction. Outlined: worst.</p>
       <GridTable g={g} l={layout} />
+      <button
+        type="button"
+        class="secondary"
+        data-testid={`scenarios-csv-${g.underlying}`}
+        onClick={() => exportGrid(node, g)}
+      >
+        Export as CSV
+      </button>
     </div>
   );
 }
@@ -169,7 +193,7 @@ export function ScenarioHeatmap({ api, node, version }: Props) {
   return (
     <div data-node={node}>
       {data.underlyings.map((g) => (
-        <UnderlyingGrid key={g.underlying} g={g} />
+        <UnderlyingGrid key={g.underlying} g={g} node={node} />
       ))}
     </div>
   );

@@ -121,7 +121,12 @@ export function TreeToolbar(p: Props) {
         <button type="button" class="secondary" onClick={p.onExpandAll} data-testid="expand-all">
           Expand all
         </button>
-        <button type="button" class="secondary" onClick={() => exportRows(p.visible, p.figures)}>
+        <button
+          type="button"
+          class="secondary"
+          data-testid="tree-csv"
+          onClick={() => exportRows(p.visible, p.figures)}
+        >
           CSV
         </button>
       </div>
