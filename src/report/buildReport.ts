@@ -48,6 +48,11 @@ export interface ReportOptions {
   liquidation?: boolean;
   /** Called as nodes are done (done, total): the CLI shows progress on long reports. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * A margin tree already built over this book on its market (the CLI's validation built one): used when its
+   * offset policy is the report's, so the book is not margined twice.
+   */
+  tree?: MarginTree;
 }
 
 const toComponent = (c: MarginComponent): ReportComponent => ({ ...c });
@@ -249,6 +254,9 @@ const sortedRisks = (risk: Map<string, UnderlyingRisk>): Map<string, UnderlyingR
 /** Returns the aggregated margin report of a book: every account and node, with totals. */
 export function buildReport(book: ResolvedBook, options: ReportOptions = {}): MarginReport {
   const policy = options.policy ?? book.offset;
+  const held = options.tree;
+  if (held !== undefined && held.book === book && held.policy === policy)
+    return new TreeReporter(held, options).report();
   const view = createMarketView(book.market, book.reportingCurrency);
   const tree = new MarginTree(book, view, { policy, context: createRiskContext(view) });
   return new TreeReporter(tree, options).report();

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { buildReport } from '../../report/index.js';
 import { formatReport } from '../format.js';
-import { readBook, writeJson } from '../io.js';
+import { readValidated, writeJson } from '../io.js';
 import { offsetOption, print } from '../program.js';
 import { progressOnStderr } from '../progress.js';
 
@@ -25,9 +25,10 @@ export function register(program: Command): void {
     .addOption(offsetOption())
     .option('--no-liquidation', 'skip the liquidation price search')
     .action(async (path: string, opts: ReportOptions) => {
-      const book = await readBook(path);
+      const { book, tree } = await readValidated(path);
       const explain = opts.explain === true;
       const report = buildReport(book, {
+        tree,
         explain,
         liquidation: opts.liquidation,
         onProgress: progressOnStderr('report: nodes done'),
