@@ -221,7 +221,8 @@ export class EventLog {
   /** Applies stored events read back from the store (at start), in id order. */
   replay(events: readonly StoredEvent[]): void {
     for (const e of events) {
-      this.apply(e.accountId, parseStoredEvent(e.kind, e.payload, e.seq, e.idempotencyKey), e.id);
+      const where = `event ${e.id} of account ${e.accountId} (seq ${e.seq})`;
+      this.apply(e.accountId, parseStoredEvent(e.kind, e.payload, e.seq, e.idempotencyKey, where), e.id);
     }
   }
 }

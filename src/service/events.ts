@@ -2,6 +2,7 @@
 // event log's payload column, its digest for idempotent replays, and the parse of a stored row back to an event.
 import { createHash } from 'node:crypto';
 import { accountEventSchema, type AccountEvent } from '../account/index.js';
+import { storedRow } from './storedRow.js';
 
 /** The stored content of an event: everything but the envelope (kept in their own columns). */
 export type EventContent = Omit<AccountEvent, 'seq' | 'idempotencyKey'>;
@@ -30,12 +31,16 @@ export function eventDigest(event: AccountEvent): string {
     .digest('hex');
 }
 
-/** Returns a stored event's content parsed back (the log only ever holds validated events). */
+/**
+ * Returns a stored event's content parsed back (the log only ever holds validated events); one this version's
+ * rules refuse throws StoredRowError naming `where` and each field.
+ */
 export function parseStoredEvent(
   kind: string,
   payload: unknown,
   seq: number,
   idempotencyKey: string,
+  where = `event ${idempotencyKey} (seq ${seq})`,
 ): AccountEvent {
-  return accountEventSchema.parse({ ...(payload as object), kind, seq, idempotencyKey });
+  return storedRow(accountEventSchema, { ...(payload as object), kind, seq, idempotencyKey }, where);
 }

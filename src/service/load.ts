@@ -5,6 +5,7 @@ import type { Store } from '../store/index.js';
 import { accountDefinitionSchema, BookState, bookSettingsSchema } from './bookState.js';
 import type { EventLog } from './eventLog.js';
 import { deserializeLedgers } from '../account/index.js';
+import { storedRow } from './storedRow.js';
 import type { MarketFeed } from './marketFeed.js';
 import { BOOK_SETTING } from './seed.js';
 
@@ -12,17 +13,20 @@ const PAGE = 5000;
 
 /** Returns the state's reference data and latest market snapshot; ledgers and ticks are loaded after. */
 export async function loadReference(store: Store): Promise<BookState> {
-  const settings = bookSettingsSchema.parse(await store.getSetting(BOOK_SETTING));
+  const settings = storedRow(bookSettingsSchema, await store.getSetting(BOOK_SETTING), 'book settings');
   const rows = await store.loadMarketEvents();
   const first = rows[0];
   if (first === undefined) throw new Error('the store holds no market snapshot');
-  const state = new BookState(settings, marketSchema.parse(first.payload));
+  const state = new BookState(
+    settings,
+    storedRow(marketSchema, first.payload, `market snapshot ${first.id}`),
+  );
   for (const row of await store.listInstruments()) {
-    const instrument = instrumentSchema.parse(row.definition);
+    const instrument = storedRow(instrumentSchema, row.definition, `instrument ${row.id}`);
     state.instruments.set(instrument.id, instrument);
   }
   for (const row of await store.listAccounts()) {
-    const def = accountDefinitionSchema.parse(row.definition);
+    const def = storedRow(accountDefinitionSchema, row.definition, `account ${row.id}`);
     state.accounts.set(def.id, def);
   }
   return state;
