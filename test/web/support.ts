@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { pino } from 'pino';
 import type { BookInput } from '../../src/core/index.js';
@@ -115,6 +116,43 @@ export async function signIn(page: Page, url: string): Promise<void> {
   await page.click('button[type="submit"]');
   await page.waitForSelector('[role="treeitem"]', { timeout: 30_000 });
   await page.waitForSelector('[data-testid="live"][data-state="live"]', { timeout: 10_000 });
+}
+
+/** The service, browser and signed-in page of one test file (`signedInDashboard`). */
+export interface Dashboard {
+  readonly running: Running;
+  readonly browser: Browser;
+  readonly page: Page;
+}
+
+/**
+ * Registers the file's before and after hooks: the service over the example book, Chromium, and its page signed
+ * in with the admin key; all stopped after. Nothing starts when the browser tests skip (`skip` set).
+ */
+export function signedInDashboard(skip: string | undefined): Dashboard {
+  let running: Running | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    if (skip !== undefined) return;
+    running = await startDashboardService();
+    browser = await launchBrowser();
+    await signIn(browser.page, running.url);
+  });
+  after(async () => {
+    await browser?.close();
+    await running?.close();
+  });
+  return {
+    get running() {
+      return running!;
+    },
+    get browser() {
+      return browser!;
+    },
+    get page() {
+      return browser!.page;
+    },
+  };
 }
 
 /** Opens a tab of a tab group (`node`, `analysis`) and waits for its panel. */
