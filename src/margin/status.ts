@@ -70,13 +70,17 @@ export function nodeStatus(equity: number, im: number, mm: number): NodeStatus {
 }
 
 /**
- * Returns MM / equity as a fraction, 0 for an empty node, or null when equity is not positive or so small that the
- * ratio is beyond any float (equity of 8.4e-323 against MM of 960: as good as none).
+ * The largest margin ratio reported: MM a trillion times equity. Past it equity is as good as none (the ratio of
+ * 8.4e-323 of equity against an MM of 960 is beyond any float, and 1e-304 against 3,301 overflows once shown as a
+ * percentage), so the ratio is null, as for no equity.
  */
+export const MAX_MARGIN_RATIO = 1e12;
+
+/** Returns MM / equity as a fraction, 0 for an empty node, or null when equity is not positive or as good as none. */
 export function marginRatio(equity: number, mm: number): number | null {
   if (equity > 0) {
     const ratio = mm / equity;
-    return Number.isFinite(ratio) ? ratio : null;
+    return ratio <= MAX_MARGIN_RATIO ? ratio : null;
   }
   return mm === 0 && equity === 0 ? 0 : null;
 }

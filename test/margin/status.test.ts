@@ -50,7 +50,11 @@ describe('marginRatio', () => {
   it('is null, never Infinity, for an equity too small for the ratio (book fuzzer, an OKX isolated account)', () => {
     // Equity 8.4e-323 against MM 960: 960 / 8.4e-323 overflows float64 (max about 1.8e308).
     assert.equal(marginRatio(8.4e-323, 960), null);
-    assert.equal(marginRatio(1e-300, 1e-10), 1e290);
+    // Book fuzzer, a Deribit PM account with 1e-308 BTC: MM 3,301 over equity near 1e-304 is finite but printed as
+    // a percentage it overflowed ("Infinity%"). Past MM = 1e12 x equity, equity is as good as none.
+    assert.equal(marginRatio(1e-300, 1e-10), null);
+    assert.equal(marginRatio(1, 1e12), 1e12);
+    assert.equal(marginRatio(1, 1.000001e12), null);
   });
 });
 
