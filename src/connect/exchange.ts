@@ -78,6 +78,16 @@ function isCcxtError(error: unknown, name: string): boolean {
   return false;
 }
 
+/**
+ * Whether a ccxt error is a rate limit: RateLimitExceeded or DDoSProtection, or an HTTP 429 that the exchange class
+ * maps to something else (ccxt 4.5.84's okx maps a bare 429 to ExchangeNotAvailable; ccxt's message is
+ * "<id> <method> <url> <status> <reason> <body>", and a URL holds no space, so " 429 " is the status).
+ */
+function isRateLimit(error: unknown): boolean {
+  if (isCcxtError(error, 'RateLimitExceeded') || isCcxtError(error, 'DDoSProtection')) return true;
+  return isCcxtError(error, 'ExchangeNotAvailable') && / 429 /.test((error as Error).message);
+}
+
 /** Returns the result of a venue call, retrying rate limits (429) and timeouts with doubling backoff. */
 export async function withBackoff<T>(
   venue: string,
@@ -89,7 +99,7 @@ export async function withBackoff<T>(
     try {
       return await call();
     } catch (error) {
-      const limited = isCcxtError(error, 'RateLimitExceeded') || isCcxtError(error, 'DDoSProtection');
+      const limited = isRateLimit(error);
       const timeout = isCcxtError(error, 'RequestTimeout');
       const network = isCcxtError(error, 'NetworkError');
       if ((limited || timeout) && attempt < retry.attempts) {
@@ -160,7 +170,7 @@ export interface VenuePull {
   balances: unknown;
   /** ccxt's markets of the symbols held. */
   markets: Record<string, unknown>;
-  /** ccxt's leverage tiers of the symbols held, for the venues margined by brackets (Binance, Bybit). */
+  /** ccxt's leverage tiers of the symbols held: the brackets of Binance and Bybit, OKX's position tiers. */
   tiers?: Record<string, unknown>;
   /** Epoch ms when the pull finished. */
   pulledAt: number;
@@ -218,6 +228,25 @@ const POSITION_QUERIES: Record<string, object[]> = {
 };
 
 /**
+ * Returns OKX's position tiers of the swaps and futures held, by symbol (ccxt fetchMarketLeverageTiers, GET
+ * /api/v5/public/position-tiers per underlying, cross tiers): the okx-swap rulebook holds published tables of two
+ * swaps only, so without these an OKX account cannot be margined. Undefined when nothing such is held.
+ */
+async function okxPositionTiers(
+  exchange: Exchange,
+  markets: Record<string, unknown>,
+  retry: RetryPolicy,
+): Promise<Record<string, unknown> | undefined> {
+  const symbols = Object.entries(markets)
+    .filter(([, m]) => ['swap', 'future'].includes(String(asRecord(m).type)))
+    .map(([symbol]) => symbol);
+  const out: Record<string, unknown> = {};
+  for (const symbol of symbols)
+    out[symbol] = await withBackoff(exchange.id, () => exchange.fetchMarketLeverageTiers(symbol), retry);
+  return symbols.length > 0 ? out : undefined;
+}
+
+/**
  * Returns one pull of an account: markets, balances, positions and, for positions without one, index prices; each
  * call retried on rate limits.
  */
@@ -248,7 +277,9 @@ export async function pullAccount(
           string,
           unknown
         >)
-      : undefined;
+      : venueFamily(id) === 'okx'
+        ? await okxPositionTiers(exchange, used, retry)
+        : undefined;
   return { positions, balances, markets: used, ...(tiers === undefined ? {} : { tiers }), pulledAt: now() };
 }
 

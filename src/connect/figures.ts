@@ -39,7 +39,7 @@ function ratio(mm: number | undefined, equity: number | undefined): number | und
  * (initial_margin, maintenance_margin, equity per currency; docs.deribit.com, private/get_account_summaries),
  * Binance USDⓈ-M's account (totalInitialMargin, totalMaintMargin, totalMarginBalance in USDT;
  * developers.binance.com, USDⓈ-M Futures, Account Information V2), Bybit v5's wallet balance (totalInitialMargin,
- * totalMaintenanceMargin, totalEquity in USD).
+ * totalMaintenanceMargin, totalEquity in USD), OKX's account balance (imr, mmr, adjEq, mgnRatio in USD).
  */
 function accountFigures(venue: string, info: unknown): VenueAccountFigures[] {
   const record = asRecord(info);
@@ -82,6 +82,19 @@ function accountFigures(venue: string, info: unknown): VenueAccountFigures[] {
         const f = { initialMargin: im, maintenanceMargin: mm, equity, marginRatio: ratio(mm, equity) };
         return [defined({ currency: 'USD', ...f })];
       });
+    }
+    case 'okx': {
+      // GET /api/v5/account/balance, data[0]: imr, mmr (the cross positions', USD), adjEq (the discounted equity the
+      // margin ratio uses; totalEq where there is none), mgnRatio (equity over requirement, so its inverse is
+      // MM / equity). Multi-currency and portfolio margin only: empty strings in single-currency margin mode.
+      const first = asRecord(Array.isArray(record.data) ? record.data[0] : undefined);
+      const [im, mm, adjusted, total, stated] = ['imr', 'mmr', 'adjEq', 'totalEq', 'mgnRatio'].map((k) =>
+        infoNumber(first, k),
+      );
+      if (mm === undefined) return [];
+      const equity = adjusted ?? total;
+      const marginRatio = stated !== undefined && stated > 0 ? 1 / stated : ratio(mm, equity);
+      return [defined({ currency: 'USD', initialMargin: im, maintenanceMargin: mm, equity, marginRatio })];
     }
     default:
       return [];

@@ -59,6 +59,11 @@ const VENUE_REASONS: Record<string, string[]> = {
     "Bybit's totals are in USD at its own marks and USD values of each coin; open orders are in its initial margin (totalOrderIM)",
     "Bybit returns no account-wide totals in isolated margin mode: only the positions' positionIM, positionMM and liqPrice are compared",
   ],
+  okx: [
+    "OKX's imr and mmr (GET /api/v5/account/balance) are its cross positions' only, in USD at its own marks; open orders are in its imr",
+    "OKX's mmr is read as without the taker fee of closing, which unimargin's okx-swap MM holds as its own component (OKX's margin ratio counts it)",
+    "OKX returns no account-wide imr and mmr in single-currency margin mode: only the positions' liqPx are compared",
+  ],
 };
 
 function convert(

@@ -2,6 +2,7 @@
 // as the previous book held them, marked stale: nothing held is lost and the account's margin is flagged.
 import type { AccountInput, BookInput } from '../core/book.js';
 import { ccxtTreeToBook, type CcxtTreeAccount } from '../core/ccxtTree.js';
+import { okxRulebookTiers, venueFamily } from '../core/ccxtVenue.js';
 import { InputError } from '../core/index.js';
 import {
   connectionFamily,
@@ -91,6 +92,32 @@ function treeAccount(a: MappedAccount, pull: VenuePull): CcxtTreeAccount {
   };
 }
 
+/**
+ * Gives each account margined by okx-swap what that rulebook reads and the import does not set: the position tiers
+ * of its pull as `positionTiers` (the import puts ccxt tiers only into the bracket rulebooks, whose tables have
+ * another shape), and each position's own leverage (OKX's `lever`; the rulebook reads the position's, not the
+ * account's `standard` parameters, and would otherwise charge IM at the tier's maximum leverage).
+ */
+function addOkxRules(book: BookInput, pulls: ReadonlyMap<string, { venue: string; pull: VenuePull }>): void {
+  for (const account of book.accounts) {
+    const given = pulls.get(account.id);
+    if (given === undefined || venueFamily(given.venue) !== 'okx') continue;
+    if (!/^okx-swap@/.test(account.rulebook ?? '')) continue;
+    const leverage = new Map<string, number>();
+    for (const p of given.pull.positions as { symbol?: unknown; leverage?: unknown }[])
+      if (typeof p.leverage === 'number' && p.leverage > 0)
+        leverage.set(`${given.venue}:${String(p.symbol)}`, p.leverage);
+    account.positions = account.positions?.map((p) => {
+      const lever = leverage.get(p.instrument);
+      return lever === undefined ? p : { ...p, leverage: lever };
+    });
+    if (given.pull.tiers === undefined) continue;
+    const parameters = account.parameters ?? {};
+    const positionTiers = okxRulebookTiers(given.pull.tiers, given.venue);
+    account.parameters = { ...parameters, rulebook: { ...parameters.rulebook, positionTiers } };
+  }
+}
+
 /** Adds a stale account's previous holdings, with the instruments, marks and prices they need, to the book. */
 function carryOver(book: BookInput, previous: BookInput, account: AccountInput): void {
   book.accounts.push(account);
@@ -120,12 +147,14 @@ export async function syncMapping(
   if (missing.length > 0) throw new InputError(missing);
   const results = await Promise.allSettled(mapping.accounts.map((a, i) => pullMapped(a, i, options)));
   const fresh: CcxtTreeAccount[] = [];
+  const pulls = new Map<string, { venue: string; pull: VenuePull }>();
   const states: AccountSync[] = [];
   const stale: { account: MappedAccount; error: string; index: number }[] = [];
   results.forEach((r, index) => {
     const a = mapping.accounts[index]!;
     if (r.status === 'fulfilled') {
       fresh.push(treeAccount(a, r.value));
+      pulls.set(a.id, { venue: a.venue, pull: r.value });
       const figures = venueFigures(a.venue, r.value.balances, r.value.positions);
       states.push({ id: a.id, venue: a.venue, state: 'fresh', pulledAt: r.value.pulledAt, figures });
     } else if (r.reason instanceof VenueUnavailableError) {
@@ -139,6 +168,7 @@ export async function syncMapping(
     accounts: fresh,
     ...(mapping.prices === undefined ? {} : { prices: mapping.prices }),
   });
+  addOkxRules(book, pulls);
   if (Number(book.market.asOf) === 0 && options.previous !== undefined)
     book.market.asOf = options.previous.book.market.asOf;
   for (const { account, error, index } of stale) {

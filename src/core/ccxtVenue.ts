@@ -192,16 +192,40 @@ function binanceWalletBalances(record: Record<string, unknown>): Record<string, 
 }
 
 /**
+ * Returns OKX's cash per currency from GET /api/v5/account/balance (`data[0].details`): `cashBal` plus the currency's
+ * isolated margin (`isoEq` - `isoUpl`: the isolated positions' equity less their unrealised P&L), as the book's
+ * balance holds isolated margin and the rulebook takes each isolated position's out. ccxt's `total` is `eq`, which
+ * adds the unrealised P&L the book computes from the positions. Undefined when `info` is not that answer.
+ */
+function okxCashBalances(record: Record<string, unknown>): Record<string, number> | undefined {
+  const first: unknown = Array.isArray(record.data) ? record.data[0] : undefined;
+  const details =
+    typeof first === 'object' && first !== null ? (first as Record<string, unknown>).details : [];
+  if (!Array.isArray(details)) return undefined;
+  const out: Record<string, number> = {};
+  for (const d of details as unknown[]) {
+    if (typeof d !== 'object' || d === null) continue;
+    const detail = d as Record<string, unknown>;
+    const cash = infoNumber(detail, 'cashBal');
+    if (typeof detail.ccy !== 'string' || cash === undefined || !('eq' in detail)) continue;
+    const isolated = (infoNumber(detail, 'isoEq') ?? 0) - (infoNumber(detail, 'isoUpl') ?? 0);
+    out[detail.ccy.toUpperCase()] = cash + isolated;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/**
  * Returns the cash balance per currency where ccxt's `total` is the venue's equity (unrealised P&L included, which
  * the book adds from the positions itself): Deribit's account summaries, whose `balance` is the cash and `equity`
  * adds the session's futures P&L and the options' value (docs.deribit.com, private/get_account_summaries), and
- * Binance USDⓈ-M's `walletBalance` beside its `marginBalance`. Undefined for other venues.
+ * Binance USDⓈ-M's `walletBalance` beside its `marginBalance`, OKX's `cashBal` beside its `eq`. Undefined for other
+ * venues.
  */
 export function venueCashBalances(info: unknown): Record<string, number> | undefined {
   if (typeof info !== 'object' || info === null) return undefined;
   const record = info as Record<string, unknown>;
-  const binance = binanceWalletBalances(record);
-  if (binance !== undefined) return binance;
+  const cash = binanceWalletBalances(record) ?? okxCashBalances(record);
+  if (cash !== undefined) return cash;
   const summaries = Array.isArray(record.summaries) ? (record.summaries as unknown[]) : [record];
   const out: Record<string, number> = {};
   for (const s of summaries) {
@@ -228,4 +252,43 @@ export function sessionEntryPrice(position: CcxtPosition): number | undefined {
   if (!isDeribitPosition(position.info) || position.info?.kind !== 'future') return undefined;
   const price = infoNumber(position.info, 'settlement_price');
   return price !== undefined && price > 0 ? price : undefined;
+}
+
+/** One tier of the okx-swap rulebook's tables (src/margin/rulebooks/okxTiers.ts). */
+export interface OkxTier {
+  maxContracts: number;
+  mmr: number;
+  imr: number;
+}
+
+/**
+ * Returns the okx-swap rulebook's `positionTiers` by instrument id from ccxt's okx fetchMarketLeverageTiers by
+ * symbol: each tier's `maxNotional` is OKX's `maxSz` (contracts, for swaps and futures), `maintenanceMarginRate` its
+ * `mmr`, and the minimum IMR its `info.imr` (else 1 / `maxLeverage`). Tiers without these are skipped.
+ */
+export function okxRulebookTiers(
+  tiers: Record<string, unknown>,
+  venue: string | undefined,
+): Record<string, { tiers: OkxTier[] }> {
+  const out: Record<string, { tiers: OkxTier[] }> = {};
+  for (const [symbol, list] of Object.entries(tiers)) {
+    const rows = (Array.isArray(list) ? (list as unknown[]) : []).flatMap((t): OkxTier[] => {
+      if (typeof t !== 'object' || t === null) return [];
+      const tier = t as Record<string, unknown>;
+      const info = typeof tier.info === 'object' && tier.info !== null ? tier.info : {};
+      const maxLeverage = infoNumber(tier, 'maxLeverage');
+      const imr =
+        infoNumber(info as Record<string, unknown>, 'imr') ??
+        (maxLeverage === undefined ? undefined : 1 / maxLeverage);
+      const [maxContracts, mmr] = [
+        infoNumber(tier, 'maxNotional'),
+        infoNumber(tier, 'maintenanceMarginRate'),
+      ];
+      return maxContracts === undefined || mmr === undefined || imr === undefined
+        ? []
+        : [{ maxContracts, mmr, imr }];
+    });
+    if (rows.length > 0) out[venue === undefined ? symbol : `${venue}:${symbol}`] = { tiers: rows };
+  }
+  return out;
 }

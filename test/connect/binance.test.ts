@@ -4,13 +4,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { KeyPermissionError } from '../../src/connect/exchange.js';
-import { mappingSchema, type Mapping } from '../../src/connect/mapping.js';
+import type { Mapping } from '../../src/connect/mapping.js';
 import { reconcile } from '../../src/connect/reconcile.js';
 import { syncMapping, type SyncOptions } from '../../src/connect/sync.js';
 import { parseBook } from '../../src/core/parse.js';
 import { resolveBook } from '../../src/core/resolve.js';
 import { buildReport } from '../../src/report/index.js';
 import { startFakeVenue, type FakeVenue } from './fakeVenue.js';
+import { fundMapping, INSTANT, recordingSleep, syncOptions } from './venueTest.js';
 
 // The fixtures' updateTime (2024-12-01T07:59:00Z).
 const NOW = 1733039940000;
@@ -22,13 +23,7 @@ const env = {
   BN_WIDE_API_KEY: 'bn-wide-key',
   BN_WIDE_SECRET: 'bn-wide-secret-value',
 };
-const instant = { attempts: 3, backoffMs: 1, sleep: async (): Promise<void> => {} };
-const options = (extra: Partial<SyncOptions> = {}): SyncOptions => ({
-  env,
-  retry: instant,
-  now: () => NOW,
-  ...extra,
-});
+const options = (extra: Partial<SyncOptions> = {}): SyncOptions => syncOptions(env, NOW, extra);
 
 let venue: FakeVenue;
 before(async () => {
@@ -41,20 +36,13 @@ before(async () => {
 after(async () => venue.close());
 
 function mapping(mainKey = 'BN_MAIN', withSub = true): Mapping {
-  const connection = (env: string) => ({ exchange: 'binanceusdm', key: { env }, url: venue.url });
-  const sub = {
-    id: 'bn-sub',
-    parent: 'fund',
+  const keys: [string, string?] = withSub ? [mainKey, 'BN_SUB'] : [mainKey];
+  return fundMapping({
+    exchange: 'binanceusdm',
     venue: 'binance',
-    connection: { ...connection('BN_SUB'), subAccount: 'desk-1' },
-  };
-  return mappingSchema.parse({
-    name: 'Fund',
-    nodes: [{ id: 'fund' }],
-    accounts: [
-      { id: 'bn-main', parent: 'fund', venue: 'binance', connection: connection(mainKey) },
-      ...(withSub ? [sub] : []),
-    ],
+    url: venue.url,
+    ids: ['bn-main', 'bn-sub'],
+    keys,
   });
 }
 
@@ -129,12 +117,8 @@ describe('sync from Binance USDⓈ-M through ccxt', () => {
 
   it('backs off on 429 (-1003) and then succeeds', async () => {
     venue.rateLimited = 2;
-    const slept: number[] = [];
-    const sleep = (ms: number): Promise<void> => {
-      slept.push(ms);
-      return Promise.resolve();
-    };
-    const retry = { ...instant, sleep };
+    const { slept, sleep } = recordingSleep();
+    const retry = { ...INSTANT, sleep };
     const { status } = await syncMapping(mapping(), options({ retry }));
     assert.equal(venue.rateLimited, 0);
     // Two 429s, each retried after the first backoff (1 ms) by whichever call met it.

@@ -4,13 +4,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { KeyPermissionError } from '../../src/connect/exchange.js';
-import { mappingSchema, type Mapping } from '../../src/connect/mapping.js';
+import type { Mapping } from '../../src/connect/mapping.js';
 import { reconcile } from '../../src/connect/reconcile.js';
 import { syncMapping, type SyncOptions } from '../../src/connect/sync.js';
 import { parseBook } from '../../src/core/parse.js';
 import { resolveBook } from '../../src/core/resolve.js';
 import { buildReport } from '../../src/report/index.js';
 import { BYBIT_IP_BAN, startFakeVenue, type FakeVenue } from './fakeVenue.js';
+import { fundMapping, INSTANT, recordingSleep, syncOptions } from './venueTest.js';
 
 // The fixtures' updatedTime (2024-12-01T07:59:00Z).
 const NOW = 1733039940000;
@@ -22,13 +23,7 @@ const env = {
   BY_WIDE_API_KEY: 'by-wide-key',
   BY_WIDE_SECRET: 'by-wide-secret-value',
 };
-const instant = { attempts: 3, backoffMs: 1, sleep: async (): Promise<void> => {} };
-const options = (extra: Partial<SyncOptions> = {}): SyncOptions => ({
-  env,
-  retry: instant,
-  now: () => NOW,
-  ...extra,
-});
+const options = (extra: Partial<SyncOptions> = {}): SyncOptions => syncOptions(env, NOW, extra);
 
 let venue: FakeVenue;
 before(async () => {
@@ -41,21 +36,8 @@ before(async () => {
 after(async () => venue.close());
 
 function mapping(mainKey = 'BY_MAIN', withSub = true): Mapping {
-  const connection = (env: string) => ({ exchange: 'bybit', key: { env }, url: venue.url });
-  const sub = {
-    id: 'by-sub',
-    parent: 'fund',
-    venue: 'bybit',
-    connection: { ...connection('BY_SUB'), subAccount: 'desk-1' },
-  };
-  return mappingSchema.parse({
-    name: 'Fund',
-    nodes: [{ id: 'fund' }],
-    accounts: [
-      { id: 'by-main', parent: 'fund', venue: 'bybit', connection: connection(mainKey) },
-      ...(withSub ? [sub] : []),
-    ],
-  });
+  const keys: [string, string?] = withSub ? [mainKey, 'BY_SUB'] : [mainKey];
+  return fundMapping({ exchange: 'bybit', venue: 'bybit', url: venue.url, ids: ['by-main', 'by-sub'], keys });
 }
 
 describe('sync from Bybit v5 through ccxt', () => {
@@ -147,14 +129,10 @@ describe('sync from Bybit v5 through ccxt', () => {
     // ccxt's bybit maps HTTP 403 to RateLimitExceeded: one 403 is retried and the pull is fresh.
     venue.tooMany = BYBIT_IP_BAN;
     venue.rateLimited = 1;
-    const slept: number[] = [];
-    const sleep = (ms: number): Promise<void> => {
-      slept.push(ms);
-      return Promise.resolve();
-    };
+    const { slept, sleep } = recordingSleep();
     const { status } = await syncMapping(
       mapping('BY_MAIN', false),
-      options({ retry: { ...instant, sleep } }),
+      options({ retry: { ...INSTANT, sleep } }),
     );
     assert.deepEqual([slept, status.accounts[0]!.state], [[1], 'fresh']);
     // The page's ban lasts at least 10 minutes, beyond the retries (3 attempts here): the venue is unavailable and,
@@ -170,12 +148,8 @@ describe('sync from Bybit v5 through ccxt', () => {
 
   it('backs off on retCode 10006 "Too many visits!" and then succeeds', async () => {
     venue.rateLimited = 2;
-    const slept: number[] = [];
-    const sleep = (ms: number): Promise<void> => {
-      slept.push(ms);
-      return Promise.resolve();
-    };
-    const { status } = await syncMapping(mapping(), options({ retry: { ...instant, sleep } }));
+    const { slept, sleep } = recordingSleep();
+    const { status } = await syncMapping(mapping(), options({ retry: { ...INSTANT, sleep } }));
     assert.equal(venue.rateLimited, 0);
     // Two 429s, each retried after the first backoff (1 ms) by whichever call met it.
     assert.equal(slept.length, 2);

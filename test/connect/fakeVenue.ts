@@ -36,7 +36,7 @@ export interface FakeVenue {
 }
 
 // The query parameters recorded in `queries`: those that choose markets, never a key, secret or signature.
-const QUERY_KEYS = ['category', 'settleCoin', 'baseCoin', 'symbol', 'status', 'instType', 'instId'];
+const QUERY_KEYS = ['category', 'settleCoin', 'baseCoin', 'symbol', 'status', 'instType', 'instId', 'uly'];
 
 export type Answer = { status: number; body: unknown };
 type Route = (url: URL, key: FakeKey | undefined) => Answer | undefined;
@@ -110,6 +110,27 @@ const bybit: Route = (url, key) => {
   return undefined;
 };
 
+// OKX API v5: REST under /api/v5/ (okx.com/docs-v5/en; the fixtures' fields are read from secondary sources, see
+// the README there); the key is the OK-ACCESS-KEY header, the signature OK-ACCESS-SIGN (not checked here). Every
+// answer has the envelope `code` ("0" is success), `msg`, `data`; an instrument type or underlying without a file
+// answers an empty `data`, as OKX does for a type an account holds nothing of.
+const okx: Route = (url, key) => {
+  const path = url.pathname;
+  const empty: Answer = ok({ code: '0', data: [], msg: '' });
+  const either = (name: string): Answer =>
+    existsSync(new URL(`okx/${name}`, fixtures)) ? ok(fixture('okx', name)) : empty;
+  if (path === '/api/v5/public/instruments')
+    return either(`instruments.${url.searchParams.get('instType') ?? ''}.json`);
+  if (path === '/api/v5/public/position-tiers')
+    return either(`position-tiers.${url.searchParams.get('uly') ?? ''}.json`);
+  if (key === undefined)
+    return { status: 401, body: { code: '50111', data: [], msg: 'Invalid OK-ACCESS-KEY' } };
+  if (path === '/api/v5/account/config') return ok(fixture('okx', `account-config.${key.permissions}.json`));
+  if (path === '/api/v5/account/balance') return ok(fixture('okx', `balance.${key.account}.json`));
+  if (path === '/api/v5/account/positions') return ok(fixture('okx', `positions.${key.account}.json`));
+  return undefined;
+};
+
 const TOO_MANY: Record<string, Answer> = {
   // Deribit error 10028 "too_many_requests" (docs.deribit.com, "Error Codes").
   deribit: {
@@ -128,6 +149,18 @@ const TOO_MANY: Record<string, Answer> = {
     status: 200,
     body: { retCode: 10006, retMsg: 'Too many visits!', result: {}, retExtInfo: {}, time: 0 },
   },
+  // OKX: HTTP 429 with code 50011 in the body (ccxt 4.5.84's okx error table: "50011": RateLimitExceeded, "Request
+  // too frequent"; OKX's own page is not read here, see the README).
+  okx: { status: 429, body: { code: '50011', data: [], msg: 'Too Many Requests' } },
+};
+
+/** OKX's 429 without its JSON body (a gateway's page): ccxt 4.5.84's okx maps the bare status to ExchangeNotAvailable. */
+export const OKX_BARE_429: Answer = { status: 429, body: 'Too Many Requests' };
+
+// The answer of a venue that is down: JSON by default; OKX's as a gateway's plain page, since ccxt's okx reads any
+// JSON answer without a `code` of "0" as an ExchangeError (a refusal, not an outage).
+const DOWN: Record<string, Answer> = {
+  okx: { status: 503, body: 'Service Unavailable' },
 };
 
 /** Bybit's IP limit: HTTP 403 "access too frequent", a ban of at least 10 minutes (docs/v5/rate-limit). */
@@ -144,15 +177,15 @@ function keyOf(
     const id = header ?? url.searchParams.get('client_id') ?? undefined;
     return id === undefined ? undefined : keys[id];
   }
-  const header = { binanceusdm: 'x-mbx-apikey', bybit: 'x-bapi-api-key' }[venue];
+  const header = { binanceusdm: 'x-mbx-apikey', bybit: 'x-bapi-api-key', okx: 'ok-access-key' }[venue];
   const id = header === undefined ? undefined : req.headers[header];
   return typeof id === 'string' ? keys[id] : undefined;
 }
 
-const ROUTES: Record<Venue, Route> = { deribit, binanceusdm, bybit };
+const ROUTES: Record<Venue, Route> = { deribit, binanceusdm, bybit, okx };
 
 /** The venues the fake serves, by ccxt exchange id. */
-export type Venue = 'deribit' | 'binanceusdm' | 'bybit';
+export type Venue = 'deribit' | 'binanceusdm' | 'bybit' | 'okx';
 
 /** Starts a fake venue of `venue` on 127.0.0.1 with the given keys (by API key). */
 export async function startFakeVenue(venue: Venue, keys: Record<string, FakeKey>): Promise<FakeVenue> {
@@ -172,7 +205,8 @@ export async function startFakeVenue(venue: Venue, keys: Record<string, FakeKey>
     state.queries.push(
       `${req.method ?? 'GET'} ${url.pathname}${query.length > 0 ? `?${query.join('&')}` : ''}`,
     );
-    if (state.down) return send(res, { status: 503, body: { message: 'Service Unavailable' } });
+    if (state.down)
+      return send(res, DOWN[venue] ?? { status: 503, body: { message: 'Service Unavailable' } });
     if (state.rateLimited > 0) {
       state.rateLimited -= 1;
       return send(res, state.tooMany ?? TOO_MANY[venue]!);
