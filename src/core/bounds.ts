@@ -268,33 +268,15 @@ export function boundIssuesWithin(
 
 /** Returns the path (`$.a[2].b`) of the first NaN or infinite number inside a value, or undefined if none. */
 export function firstNonFinite(value: unknown, path = '$'): string | undefined {
-  // Most values hold none: a walk that builds no path strings says so first (a report's figures, every node).
-  return allFinite(value) ? undefined : pathOfNonFinite(value, path);
-}
-
-/** Returns whether every number in a JSON-like value is finite. */
-function allFinite(value: unknown): boolean {
-  if (typeof value === 'number') return Number.isFinite(value);
-  if (Array.isArray(value)) {
-    for (const v of value) if (!allFinite(v)) return false;
-  } else if (value !== null && typeof value === 'object') {
-    for (const key in value) {
-      if (Object.hasOwn(value, key) && !allFinite((value as Record<string, unknown>)[key])) return false;
-    }
-  }
-  return true;
-}
-
-function pathOfNonFinite(value: unknown, path: string): string | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? undefined : path;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = pathOfNonFinite(value[i], `${path}[${i}]`);
+      const found = firstNonFinite(value[i], `${path}[${i}]`);
       if (found !== undefined) return found;
     }
   } else if (value !== null && typeof value === 'object') {
     for (const [key, v] of Object.entries(value)) {
-      const found = pathOfNonFinite(v, `${path}.${key}`);
+      const found = firstNonFinite(v, `${path}.${key}`);
       if (found !== undefined) return found;
     }
   }

@@ -6,7 +6,7 @@ import {
   accountExposure,
   addGridSummary,
   emptyGridSummary,
-  gridModel,
+  gridMarginOfSummary,
   gridSummary,
   mergeExposures,
 } from '../margin/index.js';
@@ -72,12 +72,13 @@ export function scenarioGrids(book: ResolvedBook, nodeId: string, view?: MarketV
   const exposures = accounts.map((a) => accountExposure(a, v));
   const exposure = mergeExposures(exposures);
   const parameters = book.accounts.get(nodeId)!.parameters;
-  const result = gridModel(exposure, ctx, parameters);
-  // The basis classes need each account's venue, which the merged exposure no longer carries.
+  // One summary per account, summed, as the margin tree nets them: the basis classes need each account's venue,
+  // which the merged exposure no longer carries.
   const summary = emptyGridSummary();
   exposures.forEach((e, i) =>
     addGridSummary(summary, gridSummary(e, ctx, parameters, accounts[i]!.venue), 1),
   );
+  const result = gridMarginOfSummary(summary, ctx, parameters, exposure);
   const basis = new Map<string, number>();
   for (const c of basisComponents(summary, parameters))
     if (c.underlying !== undefined) basis.set(c.underlying, (basis.get(c.underlying) ?? 0) + c.mm);

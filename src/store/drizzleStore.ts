@@ -86,7 +86,7 @@ const fromRawEvent = (r: RawEventRow): StoredEvent => ({
   receivedAt: Number(r.received_at),
 });
 
-/** The rows of a raw query's result, whichever driver ran it (pg: `rows`; PGlite: `rows`). */
+/** The rows of a raw query's result (both drivers answer with `rows`). */
 const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
 
 const toApiKey = (r: typeof schema.apiKeys.$inferSelect): ApiKeyRow => ({
