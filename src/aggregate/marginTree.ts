@@ -15,6 +15,7 @@ import {
   checkRulebooks,
   emptyGridSummary,
   gridMarginOfSummary,
+  gridSummary,
   addStatusCounts,
   NO_STATUS_COUNTS,
   statusAt,
@@ -34,6 +35,7 @@ import {
   isNettable,
   lower,
   memberSummary,
+  movedAccountMargin,
   sub,
   summaryKey,
   ZERO,
@@ -410,7 +412,16 @@ export class MarginTree {
    */
   apply(
     changed: readonly ResolvedAccount[],
-    options: { context?: RiskContext; commit?: boolean; stopAt?: string } = {},
+    options: {
+      context?: RiskContext;
+      commit?: boolean;
+      stopAt?: string;
+      /**
+       * The one asset whose prices `context` moves from the held market (movedRiskContext): an unchanged grid
+       * account is then margined again only where the move reaches it (movedAccountMargin).
+       */
+      movedAsset?: string;
+    } = {},
   ): Map<string, NodeState> {
     const ctx = options.context ?? this.ctx;
     const pending = new Map<string, Pending>();
@@ -424,7 +435,12 @@ export class MarginTree {
     };
     for (const account of changed) {
       const old = this.node(account.id);
-      const next = accountMargin(account, ctx, this.policy, { contributions: options.commit === true });
+      const moved =
+        options.movedAsset === undefined || account !== old.account || ctx === this.ctx
+          ? undefined
+          : movedAccountMargin(old, ctx, this.ctx, options.movedAsset, this.policy);
+      const next =
+        moved?.margin ?? accountMargin(account, ctx, this.policy, { contributions: options.commit === true });
       pend(account.id).own = next;
       if (!isNettable(old.key)) continue;
       // Members' summaries move every ancestor group that nets them, each under its own parameters: the
@@ -435,8 +451,15 @@ export class MarginTree {
         let change = changes.get(key);
         if (change === undefined) {
           change = emptyGridSummary();
-          addGridSummary(change, memberSummary(next, ctx, parameters), 1);
-          addGridSummary(change, memberSummary(old, this.ctx, parameters), -1);
+          if (moved === undefined) {
+            addGridSummary(change, memberSummary(next, ctx, parameters), 1);
+            addGridSummary(change, memberSummary(old, this.ctx, parameters), -1);
+          } else {
+            // What the move did not reach adds the same on both sides: only the reached part changes.
+            const { venue } = account;
+            addGridSummary(change, gridSummary(moved.reached(next.exposure), ctx, parameters, venue), 1);
+            addGridSummary(change, gridSummary(moved.reached(old.exposure), this.ctx, parameters, venue), -1);
+          }
           changes.set(key, change);
         }
         return change;

@@ -62,6 +62,7 @@ export function treeCushionAt(
   nodeId: string,
   moved: readonly string[],
   context: RiskContext,
+  underlying?: string,
 ): number {
   const node =
     moved.length === 0
@@ -69,7 +70,7 @@ export function treeCushionAt(
       : tree
           .apply(
             moved.map((id) => tree.account(id)),
-            { context, stopAt: nodeId },
+            { context, stopAt: nodeId, ...(underlying === undefined ? {} : { movedAsset: underlying }) },
           )
           .get(nodeId)!;
   return node.equity - node.mm;
@@ -106,7 +107,7 @@ export function treeLiquidationPoints(
   const spot = tree.context.view.price(underlying);
   const moved = accountsMovedBy(tree, nodeId, underlying);
   const f = (factor: number, grid: boolean): number =>
-    treeCushionAt(tree, nodeId, moved, markets.at(underlying, factor, grid));
+    treeCushionAt(tree, nodeId, moved, markets.at(underlying, factor, grid), underlying);
   const now = f(1, true);
   if (now <= 0) return [{ underlying, direction: 'now', price: spot, distance: 0 }];
   const out: LiquidationPoint[] = [];
@@ -139,6 +140,7 @@ export function cushionAt(
     nodeId,
     accountsMovedBy(tree, nodeId, underlying),
     markets.at(underlying, factor),
+    underlying,
   );
 }
 

@@ -1,7 +1,7 @@
 import type { Instrument, ModelParameters, ScenarioParameters } from '../core/index.js';
 import { noShift, type MarketView } from './marketView.js';
 import { buildScenarioSet, scenarioShift, type ScenarioSet } from './scenarioSet.js';
-import { unitPnl } from './valuation.js';
+import { unitPnlFrom } from './valuation.js';
 
 /**
  * Scenario sets and risk arrays for one market view, built once and shared by every account that needs them.
@@ -126,9 +126,7 @@ export function createRiskContext(
       if (hit !== undefined) return hit;
       const { entry, key } = entryFor(instrument.underlying, parameters);
       const assets = [instrument.underlying, instrument.quote];
-      const array = build(`i:${instrument.id}|${key}`, entry, assets, (shocked) =>
-        unitPnl(instrument, view, shocked),
-      );
+      const array = build(`i:${instrument.id}|${key}`, entry, assets, unitPnlFrom(instrument, view));
       known.set(instrument.id, array);
       return array;
     },
