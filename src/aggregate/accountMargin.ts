@@ -153,18 +153,18 @@ export function accountMargin(
   return { ...base, ownParts, own, charge };
 }
 
-/** A re-margin of an account on a market where one asset moved, and which of its exposure the move reached. */
+/** A re-margin of an account on a market where some assets moved, and which of its exposure the move reached. */
 export interface MovedMargin {
   margin: AccountMargin;
   /** Returns the part of an exposure of this account that the move reached: the only part whose summary changes. */
   reached: (exposure: Exposure) => Exposure;
 }
 
-/** Returns the underlyings of an account whose scan a move of `asset` can change (see movedAccountMargin). */
-function reachedUnderlyings(asset: string, moved: Exposure, held: Exposure): Set<string> {
-  const reached = new Set([asset]);
+/** Returns the underlyings of an account whose scan a move of `assets` can change (see movedAccountMargin). */
+function reachedUnderlyings(assets: ReadonlySet<string>, moved: Exposure, held: Exposure): Set<string> {
+  const reached = new Set(assets);
   for (const p of moved.positions)
-    if (p.instrument.underlying === asset || p.instrument.quote === asset)
+    if (assets.has(p.instrument.underlying) || assets.has(p.instrument.quote))
       reached.add(p.instrument.underlying);
   // An asset whose amount moved (P&L accrued in it) changes the scan of its own vector.
   for (const [a, amount] of moved.assets) if (held.assets.get(a) !== amount) reached.add(a);
@@ -172,53 +172,64 @@ function reachedUnderlyings(asset: string, moved: Exposure, held: Exposure): Set
   return reached;
 }
 
+const byUnderlying = (a: { underlying?: string }, b: { underlying?: string }): number =>
+  a.underlying! < b.underlying! ? -1 : a.underlying! > b.underlying! ? 1 : 0;
+
 /**
  * Returns a grid account's margin on `ctx`, a market that differs from the one `held` was computed on (`heldCtx`)
- * only in `asset`'s prices (movedRiskContext), recomputing only what that move reaches: the scan of each
- * underlying a position on or quoted in `asset` belongs to (and of each scanned asset whose amount moved), the
- * loans, those positions' parts and the collateral. Every other underlying's scan component is the held one, as
- * a grid account's components add across underlyings, in the same order (so its figures are accountMargin's to
- * the bit; the parts, carried as held minus old plus new, to rounding). Undefined where components do not add
- * (the inter-underlying credit) or the account is not grid-margined: use accountMargin there. This is what keeps
- * a liquidation search's trial to a few vectors per account instead of a re-margin of every underlying.
+ * only in the prices, marks and vols of `assets` (movedRiskContext, changedRiskContext), recomputing only what
+ * that move reaches: the scan of each underlying a position on or quoted in a moved asset belongs to (and of each
+ * scanned asset whose amount moved), and the loans. Every other underlying's scan component (and its
+ * contributions) is the held one: a grid account's components add across underlyings, and they are added in the
+ * same order, so the figures are accountMargin's to the bit. The parts and the collateral are computed whole
+ * (they are a few operations per position; the risk arrays they read are the held ones where nothing moved).
+ * Undefined where components do not add (the inter-underlying credit) or the account is not grid-margined: use
+ * accountMargin there. This keeps a liquidation trial or a tick to the reached vectors of an account instead of
+ * a re-margin of every underlying it holds.
  */
 export function movedAccountMargin(
   held: AccountMargin,
   ctx: RiskContext,
-  heldCtx: RiskContext,
-  asset: string,
+  assets: ReadonlySet<string>,
   policy: OffsetPolicy,
+  options: { contributions?: boolean } = {},
 ): MovedMargin | undefined {
   const { account } = held;
   const { parameters } = account;
   if (account.rulebook !== undefined || account.model !== 'grid') return undefined;
   if (parameters.grid.interUnderlyingCredit !== 0) return undefined;
   const exposure = accountExposure(account, ctx.view);
-  const underlyings = reachedUnderlyings(asset, exposure, held.exposure);
+  const underlyings = reachedUnderlyings(assets, exposure, held.exposure);
   const reached = (e: Exposure): Exposure => ({
     positions: e.positions.filter((p) => underlyings.has(p.instrument.underlying)),
     assets: e.assets,
     cash: e.cash,
   });
+  const mine = reached(exposure);
   const part = gridMarginOfSummary(
-    gridSummary(reached(exposure), ctx, parameters, account.venue),
+    gridSummary(mine, ctx, parameters, account.venue),
     ctx,
     parameters,
+    options.contributions === false ? undefined : mine,
   );
   const isScan = (c: MarginComponent): boolean => c.kind === 'scan' || c.kind === 'shortOptionMinimum';
-  // gridMarginOfSummary's order: scans by underlying, then loans.
+  // gridMarginOfSummary's order: scans by underlying, then loans; contributions by underlying.
   const scans = [
     ...held.ownResult.components.filter((c) => isScan(c) && !underlyings.has(c.underlying!)),
     ...part.components.filter((c) => isScan(c) && underlyings.has(c.underlying!)),
-  ].sort((a, b) => (a.underlying! < b.underlying! ? -1 : a.underlying! > b.underlying! ? 1 : 0));
+  ].sort(byUnderlying);
   const components = [...scans, ...part.components.filter((c) => !isScan(c))];
+  const contributions =
+    options.contributions === false
+      ? []
+      : [
+          ...held.ownResult.contributions.filter((c) => !underlyings.has(c.underlying)),
+          ...part.contributions.filter((c) => underlyings.has(c.underlying)),
+        ].sort(byUnderlying);
   const im = components.reduce((a, c) => a + c.im, 0);
   const mm = components.reduce((a, c) => a + c.mm, 0);
-  const ownResult: MarginResult = { model: 'grid', im: Math.max(im, mm), mm, components, contributions: [] };
-  const ownParts = add(
-    sub(held.ownParts, gridPartsMargin(reached(held.exposure), heldCtx, parameters)),
-    gridPartsMargin(reached(exposure), ctx, parameters),
-  );
+  const ownResult: MarginResult = { model: 'grid', im: Math.max(im, mm), mm, components, contributions };
+  const ownParts = gridPartsMargin(exposure, ctx, parameters);
   const collateral = collateralLines(
     exposure,
     ctx.view,

@@ -417,10 +417,11 @@ export class MarginTree {
       commit?: boolean;
       stopAt?: string;
       /**
-       * The one asset whose prices `context` moves from the held market (movedRiskContext): an unchanged grid
-       * account is then margined again only where the move reaches it (movedAccountMargin).
+       * The only assets whose prices, marks or vols `context` moves from the held market (movedRiskContext,
+       * changedRiskContext): an account given unchanged (the held object) is then margined again only where
+       * the move reaches it (movedAccountMargin).
        */
-      movedAsset?: string;
+      movedAssets?: ReadonlySet<string>;
     } = {},
   ): Map<string, NodeState> {
     const ctx = options.context ?? this.ctx;
@@ -435,12 +436,12 @@ export class MarginTree {
     };
     for (const account of changed) {
       const old = this.node(account.id);
+      const contributions = { contributions: options.commit === true };
       const moved =
-        options.movedAsset === undefined || account !== old.account || ctx === this.ctx
+        options.movedAssets === undefined || account !== old.account || ctx === this.ctx
           ? undefined
-          : movedAccountMargin(old, ctx, this.ctx, options.movedAsset, this.policy);
-      const next =
-        moved?.margin ?? accountMargin(account, ctx, this.policy, { contributions: options.commit === true });
+          : movedAccountMargin(old, ctx, options.movedAssets, this.policy, contributions);
+      const next = moved?.margin ?? accountMargin(account, ctx, this.policy, contributions);
       pend(account.id).own = next;
       if (!isNettable(old.key)) continue;
       // Members' summaries move every ancestor group that nets them, each under its own parameters: the

@@ -70,7 +70,11 @@ export function treeCushionAt(
       : tree
           .apply(
             moved.map((id) => tree.account(id)),
-            { context, stopAt: nodeId, ...(underlying === undefined ? {} : { movedAsset: underlying }) },
+            {
+              context,
+              stopAt: nodeId,
+              ...(underlying === undefined ? {} : { movedAssets: new Set([underlying]) }),
+            },
           )
           .get(nodeId)!;
   return node.equity - node.mm;

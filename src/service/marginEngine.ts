@@ -123,18 +123,30 @@ export function coreMarginEngine(): MarginEngine {
     if (held === undefined || held.structure !== structureOf(state) || held.settings !== state.settings)
       return { tree: rebuild(state), changed: undefined };
     const { tree } = held;
-    const ids = new Set(state.takeChangedLedgers().filter((id) => tree.has(id)));
+    const ledgers = new Set(state.takeChangedLedgers().filter((id) => tree.has(id)));
+    const ids = new Set(ledgers);
     let context: RiskContext | undefined;
+    let movedAssets: Set<string> | undefined;
     if (state.market !== held.market) {
       const view = createMarketView(state.market, tree.book.reportingCurrency);
-      const assets = changedAssets(held.market, state.market, state.instruments);
+      movedAssets = changedAssets(held.market, state.market, state.instruments);
       context =
-        assets === undefined ? createRiskContext(view) : changedRiskContext(tree.context, view, assets);
-      for (const n of tree.states()) if (assets === undefined || references(n, assets)) ids.add(n.id);
+        movedAssets === undefined
+          ? createRiskContext(view)
+          : changedRiskContext(tree.context, view, movedAssets);
+      for (const n of tree.states())
+        if (movedAssets === undefined || references(n, movedAssets)) ids.add(n.id);
       held.market = state.market;
     }
-    const accounts = [...ids].map((id) => state.withLedger(tree.account(id)));
-    const changed = tree.apply(accounts, { ...(context === undefined ? {} : { context }), commit: true });
+    // An account the market alone moved is passed as held: the tree then re-margins only what the move reaches.
+    const accounts = [...ids].map((id) =>
+      ledgers.has(id) ? state.withLedger(tree.account(id)) : tree.account(id),
+    );
+    const changed = tree.apply(accounts, {
+      ...(context === undefined ? {} : { context }),
+      ...(movedAssets === undefined ? {} : { movedAssets }),
+      commit: true,
+    });
     return { tree, changed: [...changed.keys()] };
   };
 

@@ -51,13 +51,16 @@ export function eventOf(account: string, i: number): Record<string, unknown> {
 /** Posts an event until the cluster answers 201 or 200 (a 503 or a dropped connection is retried, same key). */
 export async function deliver(url: string, account: string, event: Record<string, unknown>): Promise<number> {
   let last: unknown;
-  for (let attempt = 0; attempt < 200; attempt++) {
+  // 503 (no owner yet, a takeover under way) and 429 (the gateway's rate limit, 6,000 requests a minute: a stream
+  // of 10,000 events meets it) apply nothing: a client retries them with the same key, as this one does.
+  const deadline = performance.now() + 120_000;
+  while (performance.now() < deadline) {
     const answer = await callServe(url, 'POST', `/v1/accounts/${account}/events`, event);
     last = answer ?? 'no answer';
     if (answer?.status === 201 || answer?.status === 200) return answer.status;
-    if (answer !== undefined && answer.status !== 503)
+    if (answer !== undefined && answer.status !== 503 && answer.status !== 429)
       throw new Error(`${account} seq ${String(event.seq)}: ${answer.status} ${JSON.stringify(answer.body)}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, answer?.status === 429 ? 1000 : 100));
   }
   throw new Error(`${account} seq ${String(event.seq)}: never acknowledged; last: ${JSON.stringify(last)}`);
 }
