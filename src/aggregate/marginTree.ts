@@ -11,11 +11,11 @@ import type {
   ScanMoves,
 } from '../core/index.js';
 import {
+  addExposureSummary,
   addGridSummary,
   checkRulebooks,
   emptyGridSummary,
   gridMarginOfSummary,
-  gridSummary,
   addStatusCounts,
   NO_STATUS_COUNTS,
   statusAt,
@@ -46,6 +46,8 @@ import {
 /** A netting group at a node: the accounts of its subtree that share a key, and what netting them yields. */
 export interface GroupState {
   key: string;
+  /** The node whose group this is (its netting parameters are the group's). */
+  owner: string;
   /** Parts netted here: this account's own exposure and each child subtree holding members. */
   parts: string[];
   /** The only member account, while the group has one part all the way down. */
@@ -288,6 +290,7 @@ export class MarginTree {
       }
       const group: GroupState = {
         key: k,
+        owner: id,
         parts: ids,
         member: undefined,
         sumOfParts: margin,
@@ -308,7 +311,6 @@ export class MarginTree {
         group.summary = sum;
       }
       settleGroup(group, this.nettingParameters(id), this.ctx);
-      this.groupOwner.set(group, id);
       node.groups.set(k, group);
     }
     const total = totalOf(node);
@@ -384,18 +386,13 @@ export class MarginTree {
   private buildRoot: string | undefined;
 
   private summaryKeyOf(group: GroupState): string {
-    const owner = this.groupOwner.get(group);
-    return owner === undefined ? '' : summaryKey(this.nettingParameters(owner));
+    return summaryKey(this.nettingParameters(group.owner));
   }
-
-  private readonly groupOwner = new WeakMap<GroupState, string>();
 
   /** Returns the accounts of a group (walks the subtree: for explain and rare parameter mismatches). */
   membersOf(group: GroupState): string[] {
-    const owner = this.groupOwner.get(group);
-    if (owner === undefined) return group.member === undefined ? [] : [group.member];
     const out: string[] = [];
-    const stack = [owner];
+    const stack = [group.owner];
     while (stack.length > 0) {
       const id = stack.pop()!;
       const n = this.node(id);
@@ -458,8 +455,9 @@ export class MarginTree {
           } else {
             // What the move did not reach adds the same on both sides: only the reached part changes.
             const { venue } = account;
-            addGridSummary(change, gridSummary(moved.reached(next.exposure), ctx, parameters, venue), 1);
-            addGridSummary(change, gridSummary(moved.reached(old.exposure), this.ctx, parameters, venue), -1);
+            if (key === summaryKey(account.parameters)) addGridSummary(change, moved.reachedSummary, 1);
+            else addExposureSummary(change, moved.reached(next.exposure), ctx, parameters, venue, 1);
+            addExposureSummary(change, moved.reached(old.exposure), this.ctx, parameters, venue, -1);
           }
           changes.set(key, change);
         }
@@ -554,7 +552,6 @@ export class MarginTree {
       }
       const group: GroupState = { ...g, sumOfParts, summary };
       settleGroup(group, this.nettingParameters(old.id), ctx);
-      this.groupOwner.set(group, old.id);
       node.groups.set(k, group);
     }
     const total = totalOf(node);

@@ -24,6 +24,7 @@ export {
   gridModel,
   gridMarginOfSummary,
   gridSummary,
+  addExposureSummary,
   gridPartsMargin,
   addGridSummary,
   emptyGridSummary,
