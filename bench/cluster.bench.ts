@@ -19,6 +19,8 @@ const SECONDS = Number(process.env.BENCH_CLUSTER_SECONDS ?? 10);
 const WARMUP_SECONDS = 2;
 const TICKS = Number(process.env.BENCH_CLUSTER_TICKS ?? 10);
 const PARTITIONS = 16;
+// Node's own flags for the gateway and workers (a profile: `--cpu-prof --cpu-prof-dir=DIR`).
+const NODE_ARGS = (process.env.BENCH_CLUSTER_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
 const PG_URL = process.env.UNIMARGIN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const NATS = process.env.UNIMARGIN_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 const headers = { authorization: `Bearer ${SERVE_KEY}`, 'content-type': 'application/json' };
@@ -133,10 +135,11 @@ async function runWith(workers: number, children: ChildProcess[]): Promise<Run> 
     const gateway: ServeChild = startServe(
       [...common, ...quiet, '--role', 'gateway', '--partitions', String(PARTITIONS)],
       children,
+      NODE_ARGS,
     );
     const base = await gateway.listening(300_000);
     const started = Array.from({ length: workers }, () =>
-      startServe([...common, ...quiet, '--role', 'worker', '--lease', '5000'], children),
+      startServe([...common, ...quiet, '--role', 'worker', '--lease', '5000'], children, NODE_ARGS),
     );
     const metricsUrls = await Promise.all(
       started.map(async (w) => (await w.waitFor(/metrics: (http\S+)/, 300_000))[1]!),
@@ -168,6 +171,18 @@ async function runWith(workers: number, children: ChildProcess[]): Promise<Run> 
       tickToUpdateMs: { p50: round(quantile(tickTimes, 0.5)), max: round(tickTimes[tickTimes.length - 1]!) },
     };
   } finally {
+    // Stopped as an operator stops them (SIGTERM, up to 10 s to shut down, so a profile gets written), then killed.
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+    await Promise.race([
+      Promise.all(
+        children.map((c) =>
+          c.exitCode !== null || c.signalCode !== null
+            ? Promise.resolve()
+            : new Promise((resolve) => c.once('exit', resolve)),
+        ),
+      ),
+      new Promise((resolve) => setTimeout(resolve, 10_000)),
+    ]);
     killAll(children);
     await dropPostgresSchema(PG_URL, schema).catch(() => undefined);
   }

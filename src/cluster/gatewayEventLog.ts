@@ -55,10 +55,12 @@ export class GatewayEventLog extends EventLog {
       const verdict = this.waitFor(key);
       let stored: { seq: number; duplicate: boolean };
       try {
-        stored = await this.link.js.publish(this.link.names.events(partition), encode({ accountId, event }), {
-          msgID: `${accountId}:${event.idempotencyKey}`,
-          timeout: this.link.verdictMs,
-        });
+        stored = await this.publishSoon(() =>
+          this.link.js.publish(this.link.names.events(partition), encode({ accountId, event }), {
+            msgID: `${accountId}:${event.idempotencyKey}`,
+            timeout: this.link.verdictMs,
+          }),
+        );
       } catch (error) {
         this.drop(key, verdict.waiter);
         this.link.log.warn({ err: error, partition }, 'event not stored by JetStream');
@@ -87,6 +89,25 @@ export class GatewayEventLog extends EventLog {
     } finally {
       this.inFlight -= 1;
     }
+  }
+
+  private queued: (() => void)[] = [];
+
+  /**
+   * Starts a publish at the end of this turn of the event loop, with every other publish of the turn: the NATS
+   * client writes what was published before its next flush in one socket write, and a write was most of the
+   * gateway's CPU per event when each request's publish was flushed alone.
+   */
+  private publishSoon<T>(publish: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.queued.length === 0)
+        setImmediate(() => {
+          const starts = this.queued;
+          this.queued = [];
+          for (const start of starts) start();
+        });
+      this.queued.push(() => void publish().then(resolve, reject));
+    });
   }
 
   /** Resolves when no submitted event waits for a verdict. */

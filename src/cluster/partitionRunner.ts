@@ -3,6 +3,8 @@
 // rules, the same applyEvent, one transaction checked against the partition's lease epoch); the worker then
 // publishes what it stored and its verdicts, and only after that records its stream position, so a worker that
 // dies in between has the batch redelivered to the next owner, which finds it stored and publishes it again.
+// The position is written at most every POSITION_EVERY_MS under load (and when the partition goes idle or is
+// handed over): a position that lags only makes a next owner meet more of those replays.
 import { DeliverPolicy, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import { deserializeLedgers, type AccountLedger } from '../account/index.js';
@@ -16,6 +18,12 @@ import { decodeEvent, encode, type EventMessage, type Verdict } from './messages
 import { partitionOf, type ClusterNames } from './partitions.js';
 
 const BATCH = 500;
+/**
+ * Least time between two writes of a partition's stream position, ms. Each write is a fenced transaction: one per
+ * batch was half of a worker's PostgreSQL round trips at small batches. A new owner redelivers at most this much
+ * of the stream more than it would otherwise (each found stored, published again, not applied).
+ */
+export const POSITION_EVERY_MS = 250;
 const PAGE = 5000;
 /** How long one pull request of a consumer lasts, ms: its heartbeats come every half of it. */
 export const PULL_MS = 5000;
@@ -60,6 +68,8 @@ export class PartitionRunner {
   private readonly log: Logger;
   private readonly events: EventLog;
   private stored: StoredEvent[] = [];
+  /** The stream position last written to the store, and when (deps.now()). */
+  private written = { position: 0, at: -Infinity };
 
   constructor(
     readonly partition: number,
@@ -84,7 +94,13 @@ export class PartitionRunner {
   async stop(release: boolean): Promise<void> {
     this.running = false;
     await this.loop;
-    if (release) await this.lease.release().catch(() => undefined);
+    if (release) {
+      // The next owner starts where this one ended, not up to POSITION_EVERY_MS before.
+      await this.savePosition(true).catch((error: unknown) =>
+        this.log.warn({ err: error }, 'stream position not stored at handover'),
+      );
+      await this.lease.release().catch(() => undefined);
+    }
   }
 
   get active(): boolean {
@@ -94,6 +110,7 @@ export class PartitionRunner {
   private async run(): Promise<void> {
     await this.loadLedgers();
     this.progress.position = Number((await this.store.getSetting(positionSetting(this.partition))) ?? 0);
+    this.written = { position: this.progress.position, at: this.deps.now() };
     this.log.info({ position: this.progress.position }, 'partition owned');
     let reload = false;
     while (this.running) {
@@ -143,6 +160,8 @@ export class PartitionRunner {
       while (this.running) {
         const messages = await inbox.take(BATCH, 1000);
         if (messages.length > 0 && this.running) await this.apply(messages);
+        // Idle for a second: the position catches up.
+        else if (messages.length === 0) await this.savePosition(true);
       }
     } finally {
       delivery.stop();
@@ -211,11 +230,24 @@ export class PartitionRunner {
     const events = [...again, ...this.stored].sort((a, b) => a.seq - b.seq);
     const last = messages[messages.length - 1]!;
     await this.publish({ partition: this.partition, epoch: this.lease.epoch, events, verdicts });
-    await this.store.putSetting(positionSetting(this.partition), last.seq);
     this.progress.position = last.seq;
+    await this.savePosition(false);
     this.progress.pending = last.info.pending;
     this.progress.applied += this.stored.length;
     this.deps.onApplied(this.partition, this.stored.length);
+  }
+
+  /**
+   * Stores the stream position applied and published so far, when it moved and (unless `now`) POSITION_EVERY_MS
+   * passed since the last write. A fenced write: a lost lease fails it as it fails the events.
+   */
+  private async savePosition(now: boolean): Promise<void> {
+    const { position } = this.progress;
+    if (position === this.written.position) return;
+    const at = this.deps.now();
+    if (!now && at - this.written.at < POSITION_EVERY_MS) return;
+    await this.store.putSetting(positionSetting(this.partition), position);
+    this.written = { position, at };
   }
 
   /** Returns the event's acknowledgement by the EventLog, after the check every event gets. */
