@@ -158,8 +158,6 @@ export interface MovedMargin {
   margin: AccountMargin;
   /** Returns the part of an exposure of this account that the move reached: the only part whose summary changes. */
   reached: (exposure: Exposure) => Exposure;
-  /** The grid summary of the reached part of the new exposure, under the account's own parameters. */
-  reachedSummary: GridSummary;
 }
 
 /** Returns the underlyings of an account whose scan a move of `assets` can change (see movedAccountMargin). */
@@ -208,9 +206,8 @@ export function movedAccountMargin(
     cash: e.cash,
   });
   const mine = reached(exposure);
-  const reachedSummary = gridSummary(mine, ctx, parameters, account.venue);
   const part = gridMarginOfSummary(
-    reachedSummary,
+    gridSummary(mine, ctx, parameters, account.venue),
     ctx,
     parameters,
     options.contributions === false ? undefined : mine,
@@ -251,5 +248,5 @@ export function movedAccountMargin(
     ownEquity: equityOf(collateral),
     summary: undefined,
   };
-  return { margin, reached, reachedSummary };
+  return { margin, reached };
 }

@@ -11,11 +11,11 @@ import type {
   ScanMoves,
 } from '../core/index.js';
 import {
-  addExposureSummary,
   addGridSummary,
   checkRulebooks,
   emptyGridSummary,
   gridMarginOfSummary,
+  gridSummary,
   addStatusCounts,
   NO_STATUS_COUNTS,
   statusAt,
@@ -455,9 +455,8 @@ export class MarginTree {
           } else {
             // What the move did not reach adds the same on both sides: only the reached part changes.
             const { venue } = account;
-            if (key === summaryKey(account.parameters)) addGridSummary(change, moved.reachedSummary, 1);
-            else addExposureSummary(change, moved.reached(next.exposure), ctx, parameters, venue, 1);
-            addExposureSummary(change, moved.reached(old.exposure), this.ctx, parameters, venue, -1);
+            addGridSummary(change, gridSummary(moved.reached(next.exposure), ctx, parameters, venue), 1);
+            addGridSummary(change, gridSummary(moved.reached(old.exposure), this.ctx, parameters, venue), -1);
           }
           changes.set(key, change);
         }

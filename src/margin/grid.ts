@@ -100,56 +100,33 @@ export function gridSummary(
   venue?: string,
 ): GridSummary {
   const summary = emptyGridSummary();
-  addExposureSummary(summary, exposure, ctx, parameters, venue, 1, false);
-  return summary;
-}
-
-/**
- * Adds `sign` x the grid summary of an exposure into `target` in place: what `addGridSummary(target,
- * gridSummary(exposure, ...), sign)` does, without building the summary first (a tick forms each moved account's
- * change this way, new minus old, with no summary per side). An amount that comes to 0 is dropped, as a sum
- * drops it; `gridSummary` itself keeps an account's zero amounts (`dropZeros` false).
- */
-export function addExposureSummary(
-  target: GridSummary,
-  exposure: Exposure,
-  ctx: RiskContext,
-  parameters: ModelParameters,
-  venue: string | undefined,
-  sign: 1 | -1,
-  dropZeros = true,
-): void {
   const scanned = scannedIn(ctx, parameters);
   for (const p of exposure.positions) {
     const u = p.instrument.underlying;
     const ra = ctx.instrumentRiskArray(p.instrument, parameters);
-    const vector = vectorOf(target, u, ctx, parameters);
-    const q = sign * p.quantity;
-    for (let s = 0; s < vector.length; s++) vector[s]! += q * ra[s]!;
-    const t = tallyOf(target, u);
-    t.positions += sign;
-    if (isLongOption(p)) t.longPremium += q * unitValue(p.instrument, ctx.view);
-    else t.notLongOption += sign;
-    t.shortOptionNotional += sign * shortOptionNotional(p, ctx.view.price(u));
+    const vector = vectorOf(summary, u, ctx, parameters);
+    for (let s = 0; s < vector.length; s++) vector[s]! += p.quantity * ra[s]!;
+    const t = tallyOf(summary, u);
+    t.positions += 1;
+    if (isLongOption(p)) t.longPremium += p.quantity * unitValue(p.instrument, ctx.view);
+    else t.notLongOption += 1;
+    t.shortOptionNotional += shortOptionNotional(p, ctx.view.price(u));
     if (p.instrument.kind === 'perpetual' || p.instrument.kind === 'future') {
       const n = deltaOneNotional(p, ctx.view);
       const notional = Math.sign(p.quantity) * n.notional * n.toReporting;
-      addBasisClass(target, u, basisClass(p.instrument, venue), notional, 1, sign);
-    }
-    if (t.positions === 0 && target.held === true) {
-      t.shortOptionNotional = 0;
-      t.longPremium = 0;
+      addBasis(summary, u, new Map([[basisClass(p.instrument, venue), { notional, positions: 1 }]]), 1);
     }
   }
-  for (const [asset, amount] of exposure.cash) addAmount(target.cash, asset, sign * amount, dropZeros);
+  for (const [asset, amount] of exposure.cash)
+    summary.cash.set(asset, (summary.cash.get(asset) ?? 0) + amount);
   for (const [asset, amount] of exposure.assets) {
-    addAmount(target.assets, asset, sign * amount, dropZeros);
+    summary.assets.set(asset, (summary.assets.get(asset) ?? 0) + amount);
     if (amount === 0 || !scanned(asset)) continue;
     const ra = ctx.assetRiskArray(asset, parameters);
-    const vector = vectorOf(target, asset, ctx, parameters);
-    const a = sign * amount;
-    for (let s = 0; s < vector.length; s++) vector[s]! += a * ra[s]!;
+    const vector = vectorOf(summary, asset, ctx, parameters);
+    for (let s = 0; s < vector.length; s++) vector[s]! += amount * ra[s]!;
   }
+  return summary;
 }
 
 /** Adds `sign` x `part` into `target` in place (sign -1 removes a member's old summary). */
@@ -186,29 +163,22 @@ function addBasis(
   classes: ReadonlyMap<string, BasisTally>,
   sign: 1 | -1,
 ): void {
-  for (const [c, part] of classes) addBasisClass(target, u, c, part.notional, part.positions, sign);
-}
-
-/** Adds `sign` x (notional, positions) to one basis class of an underlying in `target`. */
-function addBasisClass(
-  target: GridSummary,
-  u: string,
-  c: string,
-  notional: number,
-  positions: number,
-  sign: 1 | -1,
-): void {
   let into = target.basis.get(u);
   if (into === undefined) {
     into = new Map();
     target.basis.set(u, into);
   }
-  const t = into.get(c) ?? { notional: 0, positions: 0 };
-  const next = { notional: t.notional + sign * notional, positions: t.positions + sign * positions };
-  // A held sum's class whose positions are all gone is dropped, not kept as rounding residue; a difference of
-  // two summaries keeps its entry (positions 0, the notional changed).
-  if (target.held === true && next.positions === 0) into.delete(c);
-  else into.set(c, next);
+  for (const [c, part] of classes) {
+    const t = into.get(c) ?? { notional: 0, positions: 0 };
+    const next = {
+      notional: t.notional + sign * part.notional,
+      positions: t.positions + sign * part.positions,
+    };
+    // A held sum's class whose positions are all gone is dropped, not kept as rounding residue; a difference of
+    // two summaries keeps its entry (positions 0, the notional changed).
+    if (target.held === true && next.positions === 0) into.delete(c);
+    else into.set(c, next);
+  }
   if (into.size === 0) target.basis.delete(u);
 }
 
@@ -223,13 +193,11 @@ export function basisClass(i: Instrument, venue?: string): string {
 }
 
 function addAmounts(target: Map<string, number>, part: ReadonlyMap<string, number>, sign: 1 | -1): void {
-  for (const [a, amount] of part) addAmount(target, a, sign * amount, true);
-}
-
-function addAmount(target: Map<string, number>, asset: string, amount: number, dropZeros: boolean): void {
-  const next = (target.get(asset) ?? 0) + amount;
-  if (next === 0 && dropZeros) target.delete(asset);
-  else target.set(asset, next);
+  for (const [a, amount] of part) {
+    const next = (target.get(a) ?? 0) + sign * amount;
+    if (next === 0) target.delete(a);
+    else target.set(a, next);
+  }
 }
 
 function underlyingsOf(summary: GridSummary, scanned: (asset: string) => boolean): string[] {

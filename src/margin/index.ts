@@ -24,7 +24,6 @@ export {
   gridModel,
   gridMarginOfSummary,
   gridSummary,
-  addExposureSummary,
   gridPartsMargin,
   addGridSummary,
   emptyGridSummary,

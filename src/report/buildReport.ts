@@ -289,11 +289,8 @@ export class TreeReporter {
       this.units = new UnitGreeks(tree.context.view);
       this.markets = new MovedMarkets(tree.context);
     }
-    // Deepest first, by bucket: a sort calling tree.node in its comparator cost more than the nodes' own work.
-    const byDepth: string[][] = [];
-    for (const id of ids ?? tree.book.order) (byDepth[tree.node(id).depth] ??= []).push(id);
-    const changed: string[] = [];
-    for (let d = byDepth.length - 1; d >= 0; d--) for (const id of byDepth[d] ?? []) changed.push(id);
+    const changed = ids === undefined ? [...tree.book.order] : [...ids];
+    changed.sort((a, b) => tree.node(b).depth - tree.node(a).depth);
     // The changed children of each changed node: a node's figures move by those alone, so a flat root of
     // 100,000 accounts reads the few that changed, not every child, on each refresh.
     const changedChildren = new Map<string, Set<string>>();
