@@ -237,8 +237,9 @@ export class MarginTree {
     return this.nodes.values();
   }
 
+  /** Returns a node's parent in this tree: none for a root, nor for the root of a tree built on a subtree. */
   private parentOf(id: string): string | null {
-    return this.accounts.get(id)?.parent ?? null;
+    return id === this.buildRoot ? null : (this.accounts.get(id)?.parent ?? null);
   }
 
   private build(id: string, depth: number): void {

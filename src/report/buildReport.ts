@@ -24,7 +24,7 @@ import {
 import {
   exposedUnderlyings,
   MovedMarkets,
-  treeLiquidationPoints,
+  treeLiquidationTable,
   exposureRisks,
   UnitGreeks,
   type LiquidationPoint,
@@ -48,6 +48,8 @@ export interface ReportOptions {
   liquidation?: boolean;
   /** Called as nodes are done (done, total): the CLI shows progress on long reports. */
   onProgress?: (done: number, total: number) => void;
+  /** Called as the liquidation search walks its grid (steps done, of underlyings x steps), before any node is done. */
+  onSearchProgress?: (done: number, total: number) => void;
   /**
    * A margin tree already built over this book on its market (the CLI's validation built one): used when its
    * offset policy is the report's, so the book is not margined twice.
@@ -329,11 +331,13 @@ export class TreeReporter {
       this.ownRisks.set(id, own);
       this.risks.set(id, sortedRisks(next));
     }
+    const liquidation = this.liquidationOf(changed);
     // Children before parents: a node's worst account and nearest liquidation come from its children's.
     const out: ReportNode[] = [];
     for (const id of changed) {
       const node = this.reportNode(
         id,
+        liquidation?.get(id) ?? [],
         ids === undefined ? undefined : (changedChildren.get(id) ?? new Set()),
       );
       this.nodes.set(id, node);
@@ -346,8 +350,19 @@ export class TreeReporter {
   /** Builds the report nodes of a subtree never refreshed, children first (no recursion by depth). */
   private ensure(id: string): void {
     if (this.nodes.has(id)) return;
-    for (const c of postOrder(this.tree.book, id))
-      if (!this.nodes.has(c)) this.nodes.set(c, this.reportNode(c));
+    const missing = postOrder(this.tree.book, id).filter((c) => !this.nodes.has(c));
+    const liquidation = this.liquidationOf(missing);
+    for (const c of missing) this.nodes.set(c, this.reportNode(c, liquidation?.get(c) ?? []));
+  }
+
+  /**
+   * Returns the liquidation points of the given nodes (none when the search is off), found together: the search's
+   * grid is walked once for all of them.
+   */
+  private liquidationOf(ids: readonly string[]): Map<string, LiquidationPoint[]> | undefined {
+    if (this.options.liquidation === false || ids.length === 0) return undefined;
+    const wanted = new Map(ids.map((id) => [id, [...(this.risks.get(id) ?? this.riskOf(id)).keys()]]));
+    return treeLiquidationTable(this.tree, wanted, this.markets, this.options.onSearchProgress);
   }
 
   /** The worst account and nearest liquidation a child passes up: its own subtree's. */
@@ -445,16 +460,12 @@ export class TreeReporter {
     return this.nodes.get(id) ?? this.refresh([id])[0]!;
   }
 
-  private reportNode(id: string, changed?: Set<string>): ReportNode {
-    const { tree, options } = this;
+  private reportNode(id: string, liquidation: LiquidationPoint[], changed?: Set<string>): ReportNode {
+    const { tree } = this;
     const node = tree.node(id);
     const a = node.account;
     const risk = [...(this.risks.get(id) ?? this.riskOf(id)).values()];
     const netted = { im: node.im, mm: node.mm };
-    const liquidation =
-      options.liquidation === false
-        ? []
-        : risk.flatMap((r) => treeLiquidationPoints(tree, id, r.underlying, this.markets));
     const beneath = this.beneathFor(id, node, liquidation, changed);
     return {
       id,
@@ -487,7 +498,7 @@ export class TreeReporter {
       risk,
       liquidation,
       ...venueLiquidationOf(node, tree.context.view),
-      ...(options.explain === true ? { explain: explainOf(node, tree) } : {}),
+      ...(this.options.explain === true ? { explain: explainOf(node, tree) } : {}),
     };
   }
 

@@ -5,6 +5,7 @@ export {
   liquidationPoints,
   MovedMarkets,
   treeLiquidationPoints,
+  treeLiquidationTable,
   type LiquidationPoint,
 } from './liquidation.js';
 export {

@@ -41,16 +41,19 @@ export class MovedMarkets {
   }
 }
 
-/** Returns the accounts of a node's subtree whose figures a move of `underlying` can change. */
+/** Returns whether a move of `underlying` can change an account's own figures (it holds or quotes in it). */
+function movedBy(tree: MarginTree, id: string, underlying: string): boolean {
+  const n = tree.node(id);
+  return (
+    n.exposure.positions.some(
+      (p) => p.instrument.underlying === underlying || p.instrument.quote === underlying,
+    ) || n.exposure.assets.has(underlying)
+  );
+}
+
+/** Returns the accounts of a node's subtree whose figures a move of `underlying` can change, parents first. */
 export function accountsMovedBy(tree: MarginTree, nodeId: string, underlying: string): string[] {
-  return preOrder(tree.book, nodeId).filter((id) => {
-    const n = tree.node(id);
-    return (
-      n.exposure.positions.some(
-        (p) => p.instrument.underlying === underlying || p.instrument.quote === underlying,
-      ) || n.exposure.assets.has(underlying)
-    );
-  });
+  return preOrder(tree.book, nodeId).filter((id) => movedBy(tree, id, underlying));
 }
 
 /**
@@ -80,21 +83,142 @@ export function treeCushionAt(
   return node.equity - node.mm;
 }
 
-function search(f: (x: number, grid: boolean) => number, direction: -1 | 1): number | undefined {
+/** The search grid's trial points in one direction, in log price, nearest first (see FIRST_STEP). */
+function gridLogs(direction: -1 | 1): number[] {
+  const out: number[] = [];
   let step = FIRST_STEP;
   let prevLog = 0;
   const limit = direction < 0 ? -LOG_FLOOR : LOG_CEILING;
   while (Math.abs(prevLog) < limit) {
     const nextLog = direction * Math.min(Math.abs(prevLog) + step, limit);
-    const value = f(Math.exp(nextLog), true);
-    if (value <= 0) {
-      if (value === 0) return Math.exp(nextLog);
-      return brent((x) => f(x, false), Math.exp(prevLog), Math.exp(nextLog), 1e-10);
-    }
+    out.push(nextLog);
     prevLog = nextLog;
     step = Math.min(step * STEP_GROWTH, MAX_STEP);
   }
-  return undefined;
+  return out;
+}
+
+const DIRECTIONS = [
+  { direction: 'down', logs: gridLogs(-1) },
+  { direction: 'up', logs: gridLogs(1) },
+] as const;
+
+/**
+ * Returns the accounts a move of `underlying` can change in the subtrees of `nodes`, each subtree parents first:
+ * within any one node's subtree in the order accountsMovedBy gives, so its sums are formed in the same order.
+ */
+function accountsMovedUnder(tree: MarginTree, nodes: ReadonlySet<string>, underlying: string): string[] {
+  // A node is a top when no ancestor is in `nodes`; the answer per ancestor is kept, so each is walked once.
+  const covered = new Map<string, boolean>();
+  const isCovered = (id: string): boolean => {
+    const path: string[] = [];
+    let answer = false;
+    for (let at: string | null = id; at !== null && tree.has(at); at = tree.account(at).parent) {
+      const known = covered.get(at);
+      if (known !== undefined) {
+        answer = known;
+        break;
+      }
+      if (nodes.has(at)) {
+        answer = true;
+        break;
+      }
+      path.push(at);
+    }
+    for (const p of path) covered.set(p, answer);
+    return answer;
+  };
+  const out: string[] = [];
+  for (const id of nodes) {
+    const parent = tree.account(id).parent;
+    if (parent === null || !isCovered(parent))
+      for (const a of preOrder(tree.book, id)) if (movedBy(tree, a, underlying)) out.push(a);
+  }
+  return out;
+}
+
+/**
+ * Returns the nearest liquidation prices below and above the current price of many nodes of one tree, for the
+ * underlyings each lists (points in that order: `now`, or `down` then `up` where found). The stepping grid is
+ * walked once for all nodes: at each trial price the moved accounts under every node still searching are
+ * margined again once and their changes carried up the tree, so each node reads its cushion there (a parent's
+ * figures are its children's summed, not a second re-margin of its subtree). A node's first step at or below
+ * MM brackets its crossing, which Brent's method then finds by revaluing that node's moved accounts. A node's
+ * figures are those of a search of it alone (treeLiquidationPoints), to the bit: each sum is formed in the same
+ * order. `onProgress` counts grid steps (underlyings x steps of both directions).
+ */
+export function treeLiquidationTable(
+  tree: MarginTree,
+  wanted: ReadonlyMap<string, readonly string[]>,
+  markets: MovedMarkets = new MovedMarkets(tree.context),
+  onProgress?: (done: number, total: number) => void,
+): Map<string, LiquidationPoint[]> {
+  const nodesOf = new Map<string, string[]>();
+  for (const [id, underlyings] of wanted)
+    for (const u of underlyings) {
+      let list = nodesOf.get(u);
+      if (list === undefined) nodesOf.set(u, (list = []));
+      list.push(id);
+    }
+  const found = new Map<string, Map<string, LiquidationPoint[]>>();
+  const steps = DIRECTIONS.reduce((a, d) => a + d.logs.length, 0);
+  const total = nodesOf.size * steps;
+  let done = 0;
+  for (const [u, nodes] of nodesOf) {
+    const spot = tree.context.view.price(u);
+    const points = new Map<string, LiquidationPoint[]>();
+    found.set(u, points);
+    const searching: string[] = [];
+    for (const id of nodes) {
+      const node = tree.node(id);
+      if (node.equity - node.mm <= 0)
+        points.set(id, [{ underlying: u, direction: 'now', price: spot, distance: 0 }]);
+      else {
+        points.set(id, []);
+        searching.push(id);
+      }
+    }
+    const movedAssets = new Set([u]);
+    for (const { direction, logs } of DIRECTIONS) {
+      const active = new Set(searching);
+      let moved = accountsMovedUnder(tree, active, u).map((id) => tree.account(id));
+      for (let k = 0; k < logs.length && active.size > 0; k++) {
+        const factor = Math.exp(logs[k]!);
+        const states =
+          moved.length === 0 ? undefined : tree.apply(moved, { context: markets.at(u, factor), movedAssets });
+        let crossed = false;
+        for (const id of active) {
+          const node = states?.get(id) ?? tree.node(id);
+          const value = node.equity - node.mm;
+          if (value > 0) continue;
+          active.delete(id);
+          crossed = true;
+          let at = factor;
+          if (value < 0) {
+            const own = accountsMovedBy(tree, id, u);
+            at = brent(
+              (x) => treeCushionAt(tree, id, own, markets.at(u, x, false), u),
+              k === 0 ? 1 : Math.exp(logs[k - 1]!),
+              factor,
+              1e-10,
+            );
+          }
+          points.get(id)!.push({ underlying: u, direction, price: spot * at, distance: at - 1 });
+        }
+        if (crossed) moved = accountsMovedUnder(tree, active, u).map((id) => tree.account(id));
+        onProgress?.(++done, total);
+      }
+    }
+    // Steps not walked (every node crossed early) count as done.
+    if (done < found.size * steps) onProgress?.((done = found.size * steps), total);
+  }
+  const out = new Map<string, LiquidationPoint[]>();
+  for (const [id, underlyings] of wanted)
+    out.set(
+      id,
+      underlyings.flatMap((u) => found.get(u)!.get(id)!),
+    );
+  return out;
 }
 
 /**
@@ -108,24 +232,7 @@ export function treeLiquidationPoints(
   underlying: string,
   markets: MovedMarkets = new MovedMarkets(tree.context),
 ): LiquidationPoint[] {
-  const spot = tree.context.view.price(underlying);
-  const moved = accountsMovedBy(tree, nodeId, underlying);
-  const f = (factor: number, grid: boolean): number =>
-    treeCushionAt(tree, nodeId, moved, markets.at(underlying, factor, grid), underlying);
-  const now = f(1, true);
-  if (now <= 0) return [{ underlying, direction: 'now', price: spot, distance: 0 }];
-  const out: LiquidationPoint[] = [];
-  for (const direction of [-1, 1] as const) {
-    const factor = search(f, direction);
-    if (factor !== undefined)
-      out.push({
-        underlying,
-        direction: direction < 0 ? 'down' : 'up',
-        price: spot * factor,
-        distance: factor - 1,
-      });
-  }
-  return out;
+  return treeLiquidationTable(tree, new Map([[nodeId, [underlying]]]), markets).get(nodeId)!;
 }
 
 /** Returns equity minus maintenance margin of a node when `underlying` is moved by `factor`. */

@@ -14,25 +14,16 @@ import {
   BTC_PERP_INVERSE,
   BTC_PERP_LINEAR,
   BTC_SPOT,
-  DAY,
-  AS_OF,
   ETH_PERP_LINEAR,
   bookInput,
+  btcEthMarket,
   btcOption,
+  ethOption,
   firstDifference,
   resolve,
 } from '../support/books.js';
 
-const ETH_OPTION: InstrumentInput = {
-  id: 'ETH-C2200',
-  kind: 'option',
-  underlying: 'ETH',
-  quote: 'USDT',
-  expiry: AS_OF + 20 * DAY,
-  strike: 2_200,
-  optionType: 'call',
-  contractSize: 1,
-};
+const ETH_OPTION = ethOption('ETH-C2200', 2_200, 'call', 20);
 // An ETH perpetual quoted and settled in BTC: a move of ETH changes the BTC it accrues, so it reaches the BTC scan.
 const ETH_BTC: InstrumentInput = {
   id: 'ETHBTC',
@@ -94,11 +85,7 @@ function bookOf(accounts: AccountDraw[]): ResolvedBook {
     bookInput({
       instruments: INSTRUMENTS,
       accounts: inputs,
-      market: {
-        asOf: AS_OF,
-        prices: { BTC: 40_000, ETH: 2_000, USDT: 1, USDC: 1 },
-        instruments: { C45K: { iv: 0.6 }, P35K: { iv: 0.7 }, 'ETH-C2200': { iv: 0.8 } },
-      },
+      market: btcEthMarket({ C45K: 0.6, P35K: 0.7, 'ETH-C2200': 0.8 }),
     }),
   );
 }

@@ -1,6 +1,12 @@
 // Builders for small books in tests: a market at a fixed time and instruments whose numbers are easy to
 // derive by hand.
-import { loadBook, type BookInput, type InstrumentInput, type ResolvedBook } from '../../src/core/index.js';
+import {
+  loadBook,
+  type BookInput,
+  type InstrumentInput,
+  type MarketInput,
+  type ResolvedBook,
+} from '../../src/core/index.js';
 
 export const AS_OF = Date.UTC(2024, 0, 1);
 export const DAY = 86_400_000;
@@ -47,6 +53,34 @@ export function btcOption(
     strike,
     optionType,
     contractSize: 1,
+  };
+}
+
+/** Returns an ETH option quoted and settled in USDT, one ETH per contract, expiring `days` after AS_OF. */
+export function ethOption(
+  id: string,
+  strike: number,
+  optionType: 'call' | 'put',
+  days: number,
+): InstrumentInput {
+  return {
+    id,
+    kind: 'option',
+    underlying: 'ETH',
+    quote: 'USDT',
+    expiry: AS_OF + days * DAY,
+    strike,
+    optionType,
+    contractSize: 1,
+  };
+}
+
+/** Returns a market at AS_OF with BTC at 40,000, ETH at 2,000 and stablecoins at 1, and the given option vols. */
+export function btcEthMarket(vols: Record<string, number>): MarketInput {
+  return {
+    asOf: AS_OF,
+    prices: { BTC: 40_000, ETH: 2_000, USDT: 1, USDC: 1 },
+    instruments: Object.fromEntries(Object.entries(vols).map(([id, iv]) => [id, { iv }])),
   };
 }
 

@@ -32,6 +32,7 @@ export function register(program: Command): void {
         explain,
         liquidation: opts.liquidation,
         onProgress: progressOnStderr('report: nodes done'),
+        onSearchProgress: progressOnStderr('report: liquidation search, grid steps done'),
         ...(opts.offset ? { policy: opts.offset } : {}),
       });
       if (opts.format === 'json') await writeJson(report);
