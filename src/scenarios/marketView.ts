@@ -22,6 +22,8 @@ export interface MarketView {
   price(asset: string): number;
   /** Price factor applied to an asset in this view (1 when unshifted). */
   factor(asset: string): number;
+  /** Whether this view shifts an asset (its price or its options' vols); false for every asset of the market. */
+  shifts(asset: string): boolean;
   /** Mark of a perpetual or future, in quote per underlying. */
   deltaOneMark(instrument: Instrument): number;
   /** Forward of an option's underlying to its expiry, in quote per underlying. */
@@ -152,6 +154,7 @@ function build(
       return unshiftedPrice(asset) * (shiftOf(asset)?.factor ?? 1);
     },
     factor: (asset) => shiftOf(asset)?.factor ?? 1,
+    shifts: (asset) => shifts.has(asset),
     deltaOneMark(instrument) {
       const mark = market.instruments[instrument.id]?.mark;
       const unshifted = mark ?? unshiftedPrice(instrument.underlying) / unshiftedPrice(instrument.quote);

@@ -20,8 +20,10 @@ function modelPremium(option: OptionInstrument, view: MarketView): number {
  * the model's move from the unshifted market added to the quoted mark, so the unshifted value is the mark.
  */
 export function optionPremium(option: OptionInstrument, view: MarketView): number {
-  if (!view.unmoved) return movedPremium(option, view);
-  // The market's own premium is asked for every position of every account: priced once per market.
+  if (view.shifts(option.underlying) || view.shifts(option.quote)) return movedPremium(option, view);
+  // The market's own premium is asked for every position of every account: priced once per market. A view that
+  // shifts neither the option's underlying nor its quote prices it from the same forward, vol and time, so its
+  // premium is the market's to the bit: a trial moving one asset reprices only the options on that asset.
   let premiums = marketPremiums.get(view.market);
   if (premiums === undefined) {
     premiums = new Map();
