@@ -13,6 +13,7 @@ import {
   type GridSummary,
   type MarginComponent,
   type MarginResult,
+  type PositionParts,
 } from '../margin/index.js';
 import type { RiskContext } from '../scenarios/index.js';
 import { collateralLines, equityOf, type CollateralLine } from './collateral.js';
@@ -172,6 +173,22 @@ function reachedUnderlyings(assets: ReadonlySet<string>, moved: Exposure, held: 
   return reached;
 }
 
+/**
+ * Each held grid account's parts per position, filled as trials and ticks meet them (gridPartsMargin's reuse).
+ * Keyed by the held margin: an account margined again (a new market that moved it, a change) starts afresh, and
+ * one a move never reached keeps positions whose underlying and quote no move touched.
+ */
+const positionParts = new WeakMap<AccountMargin, PositionParts>();
+
+function positionPartsOf(held: AccountMargin, count: number): PositionParts {
+  let parts = positionParts.get(held);
+  if (parts === undefined || parts.known.length !== count) {
+    parts = { im: new Float64Array(count), mm: new Float64Array(count), known: new Uint8Array(count) };
+    positionParts.set(held, parts);
+  }
+  return parts;
+}
+
 const byUnderlying = (a: { underlying?: string }, b: { underlying?: string }): number =>
   a.underlying! < b.underlying! ? -1 : a.underlying! > b.underlying! ? 1 : 0;
 
@@ -192,7 +209,11 @@ export function movedAccountMargin(
   ctx: RiskContext,
   assets: ReadonlySet<string>,
   policy: OffsetPolicy,
-  options: { contributions?: boolean } = {},
+  /**
+   * `trial`: one of many moves of the same held account (a search's trial prices), not committed; the parts of
+   * the positions no move touches are then kept with the held margin and read by the next trial.
+   */
+  options: { contributions?: boolean; trial?: boolean } = {},
 ): MovedMargin | undefined {
   const { account } = held;
   const { parameters } = account;
@@ -229,7 +250,17 @@ export function movedAccountMargin(
   const im = components.reduce((a, c) => a + c.im, 0);
   const mm = components.reduce((a, c) => a + c.mm, 0);
   const ownResult: MarginResult = { model: 'grid', im: Math.max(im, mm), mm, components, contributions };
-  const ownParts = gridPartsMargin(exposure, ctx, parameters);
+  const ownParts = gridPartsMargin(
+    exposure,
+    ctx,
+    parameters,
+    options.trial === true
+      ? {
+          parts: positionPartsOf(held, exposure.positions.length),
+          unmoved: (p) => !underlyings.has(p.instrument.underlying),
+        }
+      : undefined,
+  );
   const collateral = collateralLines(
     exposure,
     ctx.view,

@@ -438,7 +438,10 @@ export class MarginTree {
       const moved =
         options.movedAssets === undefined || account !== old.account || ctx === this.ctx
           ? undefined
-          : movedAccountMargin(old, ctx, options.movedAssets, this.policy, contributions);
+          : movedAccountMargin(old, ctx, options.movedAssets, this.policy, {
+              ...contributions,
+              trial: options.commit !== true,
+            });
       const next = moved?.margin ?? accountMargin(account, ctx, this.policy, contributions);
       pend(account.id).own = next;
       if (!isNettable(old.key)) continue;

@@ -338,18 +338,39 @@ function scanAmounts(s: Pick<UnderlyingScan, 'scan' | 'shortOptionMinimum' | 'lo
 }
 
 /**
+ * The amounts of gridPartsMargin per position of one account on its held market, kept for reuse: position i's IM
+ * and MM where `known[i]` is 1. A trial or tick that does not move a position's underlying or quote leaves them
+ * as they are (the same risk array, spot and premium), so they are read instead of computed again.
+ */
+export interface PositionParts {
+  im: Float64Array;
+  mm: Float64Array;
+  known: Uint8Array;
+}
+
+/**
  * Returns the grid margin of an exposure's parts margined one by one (each position alone, the assets together),
  * added: what the exposure costs with no offsets at all. Same rules as gridModel, without building a vector
- * per position.
+ * per position. With `reuse`, the positions `unmoved` says the market did not move are read from (or stored to)
+ * `parts`, by index in `exposure.positions`; the sum is formed in the same order either way.
  */
 export function gridPartsMargin(
   exposure: Exposure,
   ctx: RiskContext,
   parameters: ModelParameters,
+  reuse?: { parts: PositionParts; unmoved: (p: ResolvedPosition) => boolean },
 ): { im: number; mm: number } {
   let im = 0;
   let mm = 0;
-  for (const p of exposure.positions) {
+  const { positions } = exposure;
+  for (let i = 0; i < positions.length; i++) {
+    const p = positions[i]!;
+    const keep = reuse !== undefined && reuse.unmoved(p);
+    if (keep && reuse.parts.known[i] === 1) {
+      im += reuse.parts.im[i]!;
+      mm += reuse.parts.mm[i]!;
+      continue;
+    }
     const ra = ctx.instrumentRiskArray(p.instrument, parameters);
     let worst = 0;
     for (let s = 0; s < ra.length; s++) worst = Math.min(worst, p.quantity * ra[s]!);
@@ -362,7 +383,13 @@ export function gridPartsMargin(
       },
       parameters.grid.imMultiplier,
     );
-    im += Math.max(part.im, part.mm);
+    const partIm = Math.max(part.im, part.mm);
+    if (keep) {
+      reuse.parts.im[i] = partIm;
+      reuse.parts.mm[i] = part.mm;
+      reuse.parts.known[i] = 1;
+    }
+    im += partIm;
     mm += part.mm;
   }
   if (exposure.assets.size > 0 || exposure.cash.size > 0) {

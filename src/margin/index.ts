@@ -28,6 +28,7 @@ export {
   addGridSummary,
   emptyGridSummary,
   type GridSummary,
+  type PositionParts,
   type UnderlyingTally,
 } from './grid.js';
 export { standardModel, deltaOneMargin, deltaOneNotional, positionComponent } from './standard.js';
