@@ -174,9 +174,9 @@ function reachedUnderlyings(assets: ReadonlySet<string>, moved: Exposure, held: 
 }
 
 /**
- * Each held grid account's parts per position, filled as trials and ticks meet them (gridPartsMargin's reuse).
- * Keyed by the held margin: an account margined again (a new market that moved it, a change) starts afresh, and
- * one a move never reached keeps positions whose underlying and quote no move touched.
+ * Each held grid account's parts per position, filled as a search's trials meet them (gridPartsMargin's reuse).
+ * Keyed by the held margin: an account margined again (a committed tick that moved it, a change) starts afresh,
+ * and one no committed move reached keeps the parts of positions whose underlying and quote no trial moved.
  */
 const positionParts = new WeakMap<AccountMargin, PositionParts>();
 

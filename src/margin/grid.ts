@@ -339,7 +339,7 @@ function scanAmounts(s: Pick<UnderlyingScan, 'scan' | 'shortOptionMinimum' | 'lo
 
 /**
  * The amounts of gridPartsMargin per position of one account on its held market, kept for reuse: position i's IM
- * and MM where `known[i]` is 1. A trial or tick that does not move a position's underlying or quote leaves them
+ * and MM where `known[i]` is 1. A search's trial that does not move a position's underlying or quote leaves them
  * as they are (the same risk array, spot and premium), so they are read instead of computed again.
  */
 export interface PositionParts {
