@@ -90,8 +90,12 @@ describe('one writer per store, as processes', async () => {
     const late = callServe(aUrl, 'POST', `${ACCOUNT}/events`, transfer(2, '1', 'stale-a'));
     a.child.kill('SIGCONT');
     const answer = await late;
-    assert.equal(answer?.status, 503, JSON.stringify(answer?.body));
-    assert.match(String(answer.body.error), /no longer the store's writer.*nothing was written/);
+    // A that reads the request before its lease check fires answers 503; one whose overdue lease check runs first
+    // exits before reading it, and the connection closes unanswered. Either way nothing is written (below).
+    if (answer !== undefined) {
+      assert.equal(answer.status, 503, JSON.stringify(answer.body));
+      assert.match(String(answer.body.error), /no longer the store's writer.*nothing was written/);
+    }
     assert.equal(await a.exited, 3, a.output());
     assert.match(a.output(), /lease epoch 1 was taken over by epoch 2/);
     const client = new pg.Client({ connectionString: found.url });
